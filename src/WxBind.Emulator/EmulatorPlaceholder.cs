@@ -1,0 +1,3 @@
+namespace WxBind.Emulator;
+
+internal static class EmulatorPlaceholder;
