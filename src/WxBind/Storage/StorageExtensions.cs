@@ -12,12 +12,16 @@ internal static class StorageExtensions
     {
         SQLitePCL.Batteries_V2.Init();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
+        // Dapper maps DateTimeOffset natively; drop that mapping so the handler sees every value.
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
+        SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
         SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
 
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => CreateDatabase(builder.Configuration, builder.Environment, sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         builder.Services.AddSingleton<MigrationRunner>();
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         builder.Services.AddSingleton<DataProtectionKeyRepository>();
         builder.Services.AddDataProtection().SetApplicationName("WxBind");

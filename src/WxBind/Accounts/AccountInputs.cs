@@ -1,0 +1,39 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace WxBind.Accounts;
+
+/// <summary>The register form. Error messages are resource keys, localised by DataAnnotations localisation.</summary>
+public sealed class RegisterInput
+{
+    [Display(Name = "Email")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(254, ErrorMessage = "TooLong")]
+    [StrictEmail(ErrorMessage = "EmailInvalid")]
+    public string Email { get; set; } = "";
+
+    [Display(Name = "DisplayName")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(64, ErrorMessage = "TooLong")]
+    public string DisplayName { get; set; } = "";
+
+    [Display(Name = "Password")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(128, ErrorMessage = "TooLong")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+}
+
+/// <summary>The login form.</summary>
+public sealed class LoginInput
+{
+    [Display(Name = "Email")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(254, ErrorMessage = "TooLong")]
+    public string Email { get; set; } = "";
+
+    [Display(Name = "Password")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(128, ErrorMessage = "TooLong")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+}

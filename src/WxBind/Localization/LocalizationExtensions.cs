@@ -1,0 +1,32 @@
+using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
+
+namespace WxBind.Localization;
+
+internal static class LocalizationExtensions
+{
+    private static readonly CultureInfo[] Cultures = [new("zh-CN"), new("en")];
+
+    public static IHostApplicationBuilder AddLocalizedUi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddLocalization();
+        // Write Chinese as characters, not as &#x...; entities: smaller pages that read well in view-source.
+        builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        builder.Services.AddRazorPages(pages => pages.RootDirectory = "/")
+            .AddViewLocalization()
+            .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
+        builder.Services.Configure<RequestLocalizationOptions>(options =>
+        {
+            // Simplified Chinese unless the browser asks for English.
+            options.DefaultRequestCulture = new RequestCulture("zh-CN");
+            options.SupportedCultures = Cultures;
+            options.SupportedUICultures = Cultures;
+            options.FallBackToParentUICultures = true;
+            options.FallBackToParentCultures = true;
+        });
+        return builder;
+    }
+}
