@@ -15,16 +15,20 @@ namespace WxBind.Tests.Infrastructure;
 public sealed class WxBindFactory : WebApplicationFactory<Program>
 {
     private readonly Dictionary<string, string?> _settings;
+    private readonly bool _ownsDatabase;
+    private readonly int? _kestrelPort;
 
-    private WxBindFactory(StorageProvider provider, string connectionString, IDictionary<string, string?>? settings)
+    private WxBindFactory(StorageProvider provider, string connectionString, IDictionary<string, string?>? settings, int? kestrelPort, bool ownsDatabase)
     {
         Provider = provider;
         ConnectionString = connectionString;
+        _ownsDatabase = ownsDatabase;
+        _kestrelPort = kestrelPort;
         _settings = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["WxBind:Storage:Provider"] = provider.ToString(),
             [$"ConnectionStrings:{provider}"] = connectionString,
-            ["WxBind:PublicBaseUrl"] = "http://localhost",
+            ["WxBind:PublicBaseUrl"] = kestrelPort is { } port ? $"http://127.0.0.1:{port}" : "http://localhost",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -41,10 +45,37 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
     /// <summary>When false, the app uses the real clock (for tests that need real timers only).</summary>
     public bool UseFakeClock { get; init; } = true;
 
+    /// <summary>The app on a new, empty database of its own (dropped when the factory is disposed).</summary>
     public static async Task<WxBindFactory> CreateAsync(StorageProvider provider, IDictionary<string, string?>? settings = null)
     {
         var connectionString = await TestDatabases.CreateAsync(provider);
-        return new WxBindFactory(provider, connectionString, settings);
+        return new WxBindFactory(provider, connectionString, settings, kestrelPort: null, ownsDatabase: true);
+    }
+
+    /// <summary>A second app on the database of <paramref name="other"/>: a restart, or another instance.</summary>
+    public static WxBindFactory SharingDatabaseOf(WxBindFactory other, IDictionary<string, string?>? settings = null) =>
+        new(other.Provider, other.ConnectionString, settings, kestrelPort: null, ownsDatabase: false);
+
+    /// <summary>
+    /// The app on a real Kestrel socket (for a real browser), on a fresh database. Its own HTTP
+    /// clients then reach it over loopback like in production.
+    /// </summary>
+    public static async Task<WxBindFactory> StartKestrelAsync(StorageProvider provider, IDictionary<string, string?>? settings = null)
+    {
+        var connectionString = await TestDatabases.CreateAsync(provider);
+        var factory = new WxBindFactory(provider, connectionString, settings, FreeTcpPort(), ownsDatabase: true) { UseFakeClock = false };
+        factory.UseKestrel(factory._kestrelPort!.Value);
+        factory.StartServer();
+        return factory;
+    }
+
+    public Uri RootUri => new(_settings["WxBind:PublicBaseUrl"]!);
+
+    private static int FreeTcpPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -61,7 +92,7 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(Clock);
             }
-            foreach (var name in LoopbackClientNames)
+            foreach (var name in _kestrelPort is null ? LoopbackClientNames : [])
             {
                 services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
             }
@@ -74,6 +105,9 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        await TestDatabases.DropAsync(Provider, ConnectionString);
+        if (_ownsDatabase)
+        {
+            await TestDatabases.DropAsync(Provider, ConnectionString);
+        }
     }
 }

@@ -1,0 +1,56 @@
+using Microsoft.Playwright;
+using WxBind.Storage;
+using WxBind.Tests.Infrastructure;
+
+namespace WxBind.BrowserTests;
+
+/// <summary>
+/// Debian's Chromium driven by Playwright, against the app on a real loopback socket. Playwright
+/// cannot download browsers here, so the executable is always the system one.
+/// </summary>
+public sealed class ChromiumSession : IAsyncDisposable
+{
+    private IPlaywright? _playwright;
+
+    public IBrowser Browser { get; private set; } = null!;
+
+    public WxBindFactory App { get; private set; } = null!;
+
+    public Uri Root => App.RootUri;
+
+    public static async Task<ChromiumSession> StartAsync(StorageProvider provider = StorageProvider.Sqlite, IDictionary<string, string?>? settings = null)
+    {
+        var session = new ChromiumSession();
+        session.App = await WxBindFactory.StartKestrelAsync(provider, settings);
+        session._playwright = await Playwright.CreateAsync();
+        var executable = Environment.GetEnvironmentVariable("WXBIND_TEST_BROWSER") is { } value && File.Exists(value) ? value : "/usr/bin/chromium";
+        session.Browser = await session._playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = executable,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+        });
+        return session;
+    }
+
+    /// <summary>A fresh browser profile (its own cookies), as a separate person would have.</summary>
+    public async Task<IPage> NewPageAsync(string? acceptLanguage = "zh-CN")
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Root.ToString(), Locale = acceptLanguage });
+        context.SetDefaultTimeout(15_000);
+        return await context.NewPageAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Browser is not null)
+        {
+            await Browser.CloseAsync();
+        }
+        _playwright?.Dispose();
+        if (App is not null)
+        {
+            await App.DisposeAsync();
+        }
+    }
+}
