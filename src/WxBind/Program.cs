@@ -1,11 +1,25 @@
+using WxBind;
 using WxBind.Accounts;
+using WxBind.Binding;
+using WxBind.Callback;
+using WxBind.EmulatorHost;
 using WxBind.Localization;
+using WxBind.QrSessions;
+using WxBind.Realtime;
 using WxBind.Storage;
+using WxBind.Wechat;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.AddStorage();
 builder.AddLocalizedUi();
 builder.AddAccounts();
+builder.AddWechat();
+builder.AddCallback();
+builder.AddRealtime();
+builder.AddQrSessions();
+builder.AddBinding();
+builder.AddEmulatorHost();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
@@ -25,6 +39,10 @@ app.UseAntiforgery();
 
 app.MapHealthChecks("/healthz");
 app.MapRazorPages();
+app.MapCallback();
+app.MapQrSessions();
+app.MapBinding();
+app.MapEmulatorHost();
 
 app.Run();
 

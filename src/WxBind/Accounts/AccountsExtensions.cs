@@ -50,26 +50,27 @@ internal static class AccountsExtensions
         {
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.OnRejected = RateLimitRejection.WriteAsync;
-            limiter.AddPolicy(LoginRateLimit, context => PerClient(context, o => o.LoginPermitsPerMinute));
-            limiter.AddPolicy(RegisterRateLimit, context => PerClient(context, o => o.RegisterPermitsPerMinute));
+            limiter.AddPolicy(LoginRateLimit, context => PerClient(context, Options(context).LoginPermitsPerMinute));
+            limiter.AddPolicy(RegisterRateLimit, context => PerClient(context, Options(context).RegisterPermitsPerMinute));
         });
         return builder;
     }
 
+    private static AccountOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
+
     /// <summary>
     /// A fixed window per client address for POSTs only: looking at the form is never limited.
     /// </summary>
-    internal static RateLimitPartition<string> PerClient(HttpContext context, Func<AccountOptions, int> permits)
+    internal static RateLimitPartition<string> PerClient(HttpContext context, int permitsPerMinute)
     {
         if (!HttpMethods.IsPost(context.Request.Method))
         {
             return RateLimitPartition.GetNoLimiter("read");
         }
-        var options = context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;
         var client = context.Connection.RemoteIpAddress?.ToString() ?? "local";
         return RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
         {
-            PermitLimit = permits(options),
+            PermitLimit = permitsPerMinute,
             Window = TimeSpan.FromMinutes(1),
             QueueLimit = 0,
         });

@@ -70,6 +70,11 @@ internal sealed class UserStore(Database database, TimeProvider time) :
     public Task<User?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         QuerySingleAsync("normalized_email = @value", normalizedEmail, cancellationToken);
 
+    /// <summary>For callers inside their own transaction (binding, QR login).</summary>
+    public static Task<User?> FindByIdAsync(System.Data.Common.DbConnection connection, System.Data.Common.DbTransaction? transaction, string id, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<User>(new CommandDefinition(
+            $"SELECT {Columns} FROM users WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken));
+
     private async Task<User?> QuerySingleAsync(string where, string value, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Identity;
+using WxBind.Callback;
+using WxBind.QrSessions;
+using WxBind.Storage;
+using WxBind.Wechat;
+
+namespace WxBind.Binding;
+
+/// <summary>Scans of bind QR codes: <c>subscribe</c> with <c>qrscene_b_…</c> (new follower) or <c>SCAN</c> with <c>b_…</c>.</summary>
+internal sealed class BindingScanHandler(BindingService binding) : IWechatMessageHandler
+{
+    public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
+    {
+        if (message.SceneStr is not { } scene || !scene.StartsWith(QrSessionService.ScenePrefix(QrSessionPurpose.Bind), StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var outcome = await binding.BindByScanAsync(scene, message.OpenId, cancellationToken);
+        if (message.Event == "subscribe" && outcome.Result != BindResult.Bound)
+        {
+            // A follow through the code is still a follow, whatever became of the binding.
+            await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken);
+        }
+        return WechatReply.Text(BindingMessages.For(outcome));
+    }
+}
+
+/// <summary><c>解绑</c> sent in WeChat.</summary>
+internal sealed class UnbindTextHandler(BindingService binding, UserManager<User> users) : IWechatMessageHandler
+{
+    public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
+    {
+        if (message.MsgType != "text" || message.Content?.Trim() != "解绑")
+        {
+            return null;
+        }
+        var removed = await binding.UnbindOpenIdAsync(message.OpenId, "wechat", cancellationToken);
+        if (removed is null)
+        {
+            return WechatReply.Text(BindingMessages.NotBound);
+        }
+        return WechatReply.Text(BindingMessages.Unbound(await users.FindByIdAsync(removed.UserId)));
+    }
+}
+
+/// <summary>Follow and unfollow without a scene: the binding stays, its follow state changes.</summary>
+internal sealed class FollowHandler(BindingService binding) : IWechatMessageHandler
+{
+    public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
+    {
+        switch (message.Event)
+        {
+            case "unsubscribe":
+                await binding.SetSubscribedAsync(message.OpenId, subscribed: false, cancellationToken);
+                return WechatReply.Success;
+            case "subscribe" when message.SceneStr is null:
+                var bound = await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken);
+                return WechatReply.Text(bound is null ? "欢迎关注！" + BindingMessages.NotBound : "欢迎回来！你的微信已绑定网站账号。");
+            default:
+                return null;
+        }
+    }
+}

@@ -1,0 +1,28 @@
+using WxBind.Storage;
+
+namespace WxBind.Binding;
+
+/// <summary>What the WeChat user reads (always Simplified Chinese: that is WeChat's audience).</summary>
+internal static class BindingMessages
+{
+    public const string UnboundFromWebsite = "你的微信已在网站上解除与账号的绑定。如需重新绑定，请在网站“我的账户”页扫码。";
+    public const string NotBound = "你的微信尚未绑定网站账号。请登录网站，在“我的账户”页点击“绑定微信”后扫码。";
+
+    public static string Unbound(User? user) =>
+        $"已解除绑定：你的微信不再与网站账号{Name(user)}关联。";
+
+    public static string For(BindOutcome outcome) => outcome.Result switch
+    {
+        BindResult.Bound => $"绑定成功！你的微信已绑定网站账号{Name(outcome.User)}。",
+        BindResult.AlreadyBound => $"你的微信已绑定网站账号{Name(outcome.User)}，无需重复绑定。",
+        BindResult.OpenIdTaken => "绑定失败：你的微信已绑定其他网站账号。请先在微信发送“解绑”，或登录该账号解除绑定后再试。",
+        BindResult.AccountTaken => $"绑定失败：网站账号{Name(outcome.User)}已绑定另一个微信。请先在网站上解除原有绑定后再试。",
+        BindResult.AlreadyUsed => "该二维码已使用，本次扫码未做任何更改。如需绑定，请在网页上刷新二维码。",
+        BindResult.Expired => "该二维码已过期，本次扫码未做任何更改。请在网页上获取新的二维码。",
+        _ => "二维码无效，本次扫码未做任何更改。",
+    };
+
+    // 「显示名」(m***@example.com): enough for the user to recognise the account.
+    private static string Name(User? user) =>
+        user is null ? "" : $"「{Masking.DisplayName(user.DisplayName)}」（{Masking.Email(user.Email)}）";
+}

@@ -1,0 +1,208 @@
+using System.Data.Common;
+using Microsoft.Extensions.Options;
+using WxBind.QrSessions;
+using WxBind.Realtime;
+using WxBind.Storage;
+using WxBind.Wechat;
+
+namespace WxBind.Binding;
+
+/// <summary>
+/// The binding rules (DESIGN §1 F1): one website account ↔ one openid per Official Account,
+/// conflicts answered and never overwritten, every change in the ledger, and committed before
+/// anyone is told about it.
+/// </summary>
+internal sealed partial class BindingService(
+    Database database,
+    BindingStore bindings,
+    IQrSessionNotifier notifier,
+    WechatApiClient wechatApi,
+    IOptions<WechatOptions> wechat,
+    TimeProvider time,
+    ILogger<BindingService> logger)
+{
+    private string AppId => wechat.Value.AppId;
+
+    public Task<WechatBinding?> FindByUserAsync(string userId, CancellationToken cancellationToken = default) =>
+        bindings.FindByUserAsync(userId, AppId, cancellationToken);
+
+    public Task<WechatBinding?> FindByOpenIdAsync(string openId, CancellationToken cancellationToken = default) =>
+        bindings.FindByOpenIdAsync(AppId, openId, cancellationToken);
+
+    /// <summary>A scan of a bind QR: binds the session's user to the scanner, or says why not.</summary>
+    public async Task<BindOutcome> BindByScanAsync(string sceneStr, string openId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BindByScanOnceAsync(sceneStr, openId, cancellationToken);
+        }
+        catch (DbException ex) when (BindingStore.IsUniqueViolation(ex))
+        {
+            // A concurrent binding of the same openid or account committed first: asked again,
+            // the rules now see it and answer with a conflict.
+            return await BindByScanOnceAsync(sceneStr, openId, cancellationToken);
+        }
+    }
+
+    private async Task<BindOutcome> BindByScanOnceAsync(string sceneStr, string openId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using var _ = connection;
+        await using var __ = transaction;
+
+        var session = await QrSessionStore.GetBySceneAsync(connection, transaction, sceneStr, cancellationToken);
+        if (session is null || session.Purpose != QrSessionPurpose.Bind || session.UserId is null)
+        {
+            return new BindOutcome(BindResult.UnknownCode);
+        }
+        if (session.IsFinal)
+        {
+            return new BindOutcome(session.Status == QrSessionStatus.Expired ? BindResult.Expired : BindResult.AlreadyUsed);
+        }
+        if (session.ExpiresAt <= now)
+        {
+            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Expired, now, cancellationToken: cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            await notifier.PublishAsync(session.Id, cancellationToken);
+            return new BindOutcome(BindResult.Expired);
+        }
+
+        var user = await UserStore.FindByIdAsync(connection, transaction, session.UserId, cancellationToken);
+        if (user is null)
+        {
+            return new BindOutcome(BindResult.UnknownCode);
+        }
+        var byOpenId = await BindingStore.FindByOpenIdAsync(connection, transaction, AppId, openId, cancellationToken);
+        var byUser = await BindingStore.FindByUserAsync(connection, transaction, user.Id, AppId, cancellationToken);
+
+        BindOutcome outcome;
+        if (byOpenId is not null && byOpenId.UserId == user.Id)
+        {
+            outcome = new BindOutcome(BindResult.AlreadyBound, user);
+        }
+        else if (byOpenId is not null || byUser is not null)
+        {
+            // Either the WeChat user already belongs to another account, or this account already
+            // has another WeChat user. Nothing is overwritten.
+            var result = byOpenId is not null ? BindResult.OpenIdTaken : BindResult.AccountTaken;
+            await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Conflict, user.Id, AppId, openId, result.ToString(), cancellationToken);
+            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Conflict, now, openId,
+                result == BindResult.OpenIdTaken ? "openid_taken" : "account_taken", cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            await notifier.PublishAsync(session.Id, cancellationToken);
+            LogConflict(logger, user.Id, result);
+            return new BindOutcome(result, user);
+        }
+        else
+        {
+            await BindingStore.InsertAsync(connection, transaction, new WechatBinding
+            {
+                UserId = user.Id, AppId = AppId, OpenId = openId, Subscribed = true, BoundAt = now,
+            }, cancellationToken);
+            await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Bound, user.Id, AppId, openId, "qr", cancellationToken);
+            outcome = new BindOutcome(BindResult.Bound, user);
+        }
+
+        await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Completed, now, openId, cancellationToken: cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        await notifier.PublishAsync(session.Id, cancellationToken);
+        if (outcome.Result == BindResult.Bound)
+        {
+            LogBound(logger, user.Id);
+        }
+        return outcome;
+    }
+
+    /// <summary>Removes the account's binding (website Unbind, or 解绑 in WeChat); null when there was none.</summary>
+    public async Task<WechatBinding?> UnbindUserAsync(string userId, string via, CancellationToken cancellationToken) =>
+        await UnbindAsync(c => BindingStore.FindByUserAsync(c.Connection, c.Transaction, userId, AppId, cancellationToken), via, cancellationToken);
+
+    public async Task<WechatBinding?> UnbindOpenIdAsync(string openId, string via, CancellationToken cancellationToken) =>
+        await UnbindAsync(c => BindingStore.FindByOpenIdAsync(c.Connection, c.Transaction, AppId, openId, cancellationToken), via, cancellationToken);
+
+    private async Task<WechatBinding?> UnbindAsync(Func<(DbConnection Connection, DbTransaction Transaction), Task<WechatBinding?>> find, string via, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using var _ = connection;
+        await using var __ = transaction;
+        var binding = await find((connection, transaction));
+        if (binding is null || !await BindingStore.DeleteAsync(connection, transaction, binding, cancellationToken))
+        {
+            return null;
+        }
+        await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Unbound, binding.UserId, binding.AppId, binding.OpenId, via, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        LogUnbound(logger, binding.UserId, via);
+        return binding;
+    }
+
+    /// <summary>
+    /// The website's Unbind: removes the binding, then tells the WeChat user with a
+    /// customer-service message. That message is best effort — WeChat refuses it outside the
+    /// 48-hour window (45015) — and never undoes the unbinding.
+    /// </summary>
+    public async Task<WechatBinding?> UnbindFromWebsiteAsync(string userId, CancellationToken cancellationToken)
+    {
+        var binding = await UnbindUserAsync(userId, "website", cancellationToken);
+        if (binding is not null)
+        {
+            try
+            {
+                await wechatApi.SendCustomTextAsync(binding.OpenId, BindingMessages.UnboundFromWebsite, cancellationToken);
+            }
+            catch (Exception ex) when (ex is WechatApiException or HttpRequestException or TaskCanceledException)
+            {
+                LogNotifyFailed(logger, ex);
+            }
+        }
+        return binding;
+    }
+
+    /// <summary>Follow state from <c>subscribe</c>/<c>unsubscribe</c>; the binding is kept.</summary>
+    public async Task<WechatBinding?> SetSubscribedAsync(string openId, bool subscribed, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using var _ = connection;
+        await using var __ = transaction;
+        var binding = await BindingStore.FindByOpenIdAsync(connection, transaction, AppId, openId, cancellationToken);
+        if (binding is null)
+        {
+            return null;
+        }
+        if (binding.Subscribed != subscribed)
+        {
+            await BindingStore.SetSubscribedAsync(connection, transaction, AppId, openId, subscribed, cancellationToken);
+            await bindings.AppendLedgerAsync(connection, transaction,
+                subscribed ? LedgerAction.Resubscribed : LedgerAction.Unsubscribed, binding.UserId, AppId, openId, null, cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            binding.Subscribed = subscribed;
+        }
+        return binding;
+    }
+
+    [LoggerMessage(4001, LogLevel.Information, "Bound user {UserId} to a WeChat user")]
+    private static partial void LogBound(ILogger logger, string userId);
+
+    [LoggerMessage(4002, LogLevel.Information, "Binding conflict for user {UserId}: {Result}")]
+    private static partial void LogConflict(ILogger logger, string userId, BindResult result);
+
+    [LoggerMessage(4004, LogLevel.Information, "Could not tell the WeChat user about the unbinding")]
+    private static partial void LogNotifyFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4003, LogLevel.Information, "Unbound user {UserId} via {Via}")]
+    private static partial void LogUnbound(ILogger logger, string userId, string via);
+}
+
+internal enum BindResult
+{
+    Bound,
+    AlreadyBound,
+    OpenIdTaken,
+    AccountTaken,
+    AlreadyUsed,
+    Expired,
+    UnknownCode,
+}
+
+internal sealed record BindOutcome(BindResult Result, User? User = null);

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+
+namespace WxBind.Realtime;
+
+/// <summary>The single-instance notifier: a signal channel per subscriber, kept in memory.</summary>
+internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _subscribers = new(StringComparer.Ordinal);
+
+    public ValueTask PublishAsync(string sessionId, CancellationToken cancellationToken = default)
+    {
+        if (_subscribers.TryGetValue(sessionId, out var subscribers))
+        {
+            foreach (var subscriber in subscribers.Keys)
+            {
+                subscriber.Signal();
+            }
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    public IQrSessionSubscription Subscribe(string sessionId)
+    {
+        var subscription = new Subscription(this, sessionId);
+        _subscribers.GetOrAdd(sessionId, _ => new()).TryAdd(subscription, 0);
+        return subscription;
+    }
+
+    private void Remove(Subscription subscription)
+    {
+        if (_subscribers.TryGetValue(subscription.SessionId, out var subscribers))
+        {
+            subscribers.TryRemove(subscription, out _);
+            if (subscribers.IsEmpty)
+            {
+                _subscribers.TryRemove(new KeyValuePair<string, ConcurrentDictionary<Subscription, byte>>(subscription.SessionId, subscribers));
+            }
+        }
+    }
+
+    private sealed class Subscription(InProcessQrSessionNotifier owner, string sessionId) : IQrSessionSubscription
+    {
+        // Capacity 1, drop the newest: many signals before the listener wakes collapse into one.
+        private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+        public string SessionId { get; } = sessionId;
+
+        public void Signal() => _signals.Writer.TryWrite(true);
+
+        public async ValueTask WaitAsync(CancellationToken cancellationToken) => await _signals.Reader.ReadAsync(cancellationToken);
+
+        public void Dispose() => owner.Remove(this);
+    }
+}

@@ -1,0 +1,133 @@
+// The live QR panel: creates a QR session, shows its code with a countdown, follows its status
+// over Server-Sent Events (or by polling when they fail), swaps in a fresh code shortly before
+// expiry, and moves on when the session completes. No framework, no build step.
+(() => {
+  "use strict";
+  const REFRESH_BEFORE_MS = 15000;
+  const POLL_MS = 1500;
+
+  function QrPanel(panel) {
+    const text = JSON.parse(panel.querySelector("[data-qr-text]").textContent);
+    const img = panel.querySelector("[data-testid=qr-image]");
+    const countdown = panel.querySelector("[data-testid=qr-countdown]");
+    const status = panel.querySelector("[data-testid=qr-status]");
+    const retry = panel.querySelector("[data-qr-retry]");
+    let session = null, events = null, pollTimer = null, tickTimer = null, refreshTimer = null, done = false;
+
+    function stopListening() {
+      if (events) { events.close(); events = null; }
+      clearInterval(pollTimer); pollTimer = null;
+    }
+
+    function stopTimers() {
+      clearInterval(tickTimer); clearTimeout(refreshTimer);
+    }
+
+    async function create(replaces) {
+      const response = await fetch("/api/qr-sessions", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ purpose: panel.dataset.purpose, replaces: replaces || null }),
+      });
+      if (!response.ok) {
+        const problem = await response.json().catch(() => ({}));
+        throw new Error(problem.detail || text.error);
+      }
+      return response.json();
+    }
+
+    async function start(replaces) {
+      panel.hidden = false;
+      retry.hidden = true;
+      let created;
+      try {
+        created = await create(replaces);
+      } catch (e) {
+        show({ status: "error", message: e.message });
+        return;
+      }
+      stopListening();
+      session = created;
+      panel.dataset.sessionId = session.id;
+      img.src = session.qrImageUrl;
+      img.hidden = false;
+      show(session);
+      listen();
+      stopTimers();
+      tickTimer = setInterval(tick, 1000);
+      tick();
+      // A fresh code before this one runs out, so the screen never shows a dead code.
+      const msLeft = new Date(session.expiresAt) - Date.now();
+      refreshTimer = setTimeout(() => { if (!done) start(session.id); }, Math.max(msLeft - REFRESH_BEFORE_MS, 1000));
+    }
+
+    function tick() {
+      if (!session) return;
+      const left = Math.max(0, Math.round((new Date(session.expiresAt) - Date.now()) / 1000));
+      countdown.textContent = text.secondsLeft.replace("{0}", left);
+    }
+
+    function listen() {
+      const id = session.id;
+      if (window.EventSource) {
+        events = new EventSource(`/api/qr-sessions/${encodeURIComponent(id)}/events`);
+        events.addEventListener("status", (e) => { if (session && session.id === id) update(JSON.parse(e.data)); });
+        events.onerror = () => {
+          // The stream ends after a final state; otherwise fall back to polling.
+          if (events) { events.close(); events = null; }
+          if (!done && session && session.id === id) poll(id);
+        };
+      } else {
+        poll(id);
+      }
+    }
+
+    function poll(id) {
+      clearInterval(pollTimer);
+      pollTimer = setInterval(async () => {
+        const response = await fetch(`/api/qr-sessions/${encodeURIComponent(id)}`, { headers: { "Accept": "application/json" } });
+        if (response.ok && session && session.id === id) update(await response.json());
+      }, POLL_MS);
+    }
+
+    function show(view) {
+      const message = view.message && text[view.message] ? text[view.message] : (view.status === "error" ? view.message : null);
+      status.textContent = message || text[view.status] || view.status;
+      status.dataset.status = view.status;
+      panel.dataset.status = view.status;
+    }
+
+    function update(view) {
+      if (view.status === "cancelled") return; // replaced by a fresh code
+      show(view);
+      const final = ["completed", "conflict", "expired"].includes(view.status);
+      if (view.next) {
+        done = true;
+        stopListening(); stopTimers();
+        window.location.assign(view.next);
+        return;
+      }
+      if (final) {
+        done = view.status !== "expired";
+        stopListening(); stopTimers();
+        // An ended code never stays on screen as if it still worked.
+        img.hidden = true;
+        countdown.textContent = "";
+        retry.hidden = false;
+      }
+    }
+
+    retry.addEventListener("click", () => { done = false; start(); });
+    return { start };
+  }
+
+  document.querySelectorAll("[data-qr-panel]").forEach((panel) => {
+    const qr = QrPanel(panel);
+    const starter = document.querySelector("[data-qr-start]");
+    if (starter) {
+      starter.addEventListener("click", () => { starter.hidden = true; qr.start(); });
+    } else {
+      qr.start();
+    }
+  });
+})();
