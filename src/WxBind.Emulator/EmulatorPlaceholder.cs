@@ -1,3 +1,0 @@
-namespace WxBind.Emulator;
-
-internal static class EmulatorPlaceholder;
