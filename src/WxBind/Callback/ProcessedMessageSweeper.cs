@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Options;
+using WxBind.Wechat;
+
+namespace WxBind.Callback;
+
+/// <summary>Deletes dedup rows once WeChat can no longer retry them, once per dedup window.</summary>
+internal sealed partial class ProcessedMessageSweeper(
+    ProcessedMessageStore store, IOptions<WechatOptions> options, TimeProvider time, ILogger<ProcessedMessageSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.DedupWindow, time);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            try
+            {
+                await store.SweepAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A database hiccup must not stop the sweeper; the next tick tries again.
+                LogSweepFailed(logger, e);
+            }
+        }
+    }
+
+    [LoggerMessage(3101, LogLevel.Warning, "Sweeping processed WeChat messages failed")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
+}

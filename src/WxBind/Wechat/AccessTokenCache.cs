@@ -1,0 +1,118 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Extensions.Options;
+using WxBind.Storage;
+
+namespace WxBind.Wechat;
+
+/// <summary>
+/// The API access_token, shared by every instance through the <c>wechat_tokens</c> table: WeChat
+/// invalidates the previous token whenever a new one is fetched (§4.1), so instances must not each
+/// fetch their own. One refresh at a time: a semaphore in process, and a PostgreSQL advisory lock
+/// (SQLite: the write lock of BEGIN IMMEDIATE) across processes.
+/// </summary>
+internal sealed partial class AccessTokenCache(
+    Database database, IOptions<WechatOptions> options, TimeProvider time, ILogger<AccessTokenCache> logger) : IDisposable
+{
+    // Refresh early: the token may be used for seconds after we hand it out, and stable_token
+    // rotates in its last 5 minutes anyway.
+    private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
+
+    // Any fixed 64-bit number unique to this lock (migrations use ...0001).
+    private const long AdvisoryLockKey = 0x5778_4269_6E64_0002;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private StoredToken? _current;
+
+    /// <summary>Returns a token that is valid for at least a few minutes, fetching one with <paramref name="fetch"/> if needed.</summary>
+    public async ValueTask<string> GetAsync(
+        Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _current) is { } cached && IsFresh(cached))
+        {
+            return cached.AccessToken;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            // Another caller in this process may have refreshed while we waited.
+            if (Volatile.Read(ref _current) is { } refreshed && IsFresh(refreshed))
+            {
+                return refreshed.AccessToken;
+            }
+
+            var (connection, transaction) = await database.BeginAsync(cancellationToken);
+            await using (connection)
+            await using (transaction)
+            {
+                if (database.IsPostgres)
+                {
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        "SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
+                }
+
+                // Re-read under the lock: another instance may have stored a fresh token meanwhile.
+                var stored = await ReadAsync(connection, transaction, cancellationToken);
+                if (stored is null || !IsFresh(stored))
+                {
+                    var (accessToken, expiresIn) = await fetch(cancellationToken);
+                    stored = new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
+                    await connection.ExecuteAsync(new CommandDefinition(
+                        """
+                        INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
+                        ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
+                        """,
+                        new { appId = options.Value.AppId, stored.AccessToken, stored.ExpiresAt }, transaction, cancellationToken: cancellationToken));
+                    LogFetched(logger, expiresIn);
+                }
+                await transaction.CommitAsync(cancellationToken);
+                Volatile.Write(ref _current, stored);
+                return stored.AccessToken;
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Forgets <paramref name="failedToken"/> after WeChat rejected it — but only if it is still the
+    /// current one: a late 40001 for a token that was already replaced must not drop its successor.
+    /// </summary>
+    public async ValueTask InvalidateAsync(string failedToken, int errCode, CancellationToken cancellationToken)
+    {
+        var current = Volatile.Read(ref _current);
+        if (current?.AccessToken == failedToken)
+        {
+            Interlocked.CompareExchange(ref _current, null, current);
+        }
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var deleted = await connection.ExecuteAsync(new CommandDefinition(
+            "DELETE FROM wechat_tokens WHERE app_id = @appId AND access_token = @failedToken",
+            new { appId = options.Value.AppId, failedToken }, cancellationToken: cancellationToken));
+        LogInvalidated(logger, errCode, deleted > 0);
+    }
+
+    private bool IsFresh(StoredToken token) => token.ExpiresAt - RefreshMargin > time.GetUtcNow();
+
+    private Task<StoredToken?> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+        connection.QuerySingleOrDefaultAsync<StoredToken>(new CommandDefinition(
+            "SELECT access_token, expires_at FROM wechat_tokens WHERE app_id = @appId",
+            new { appId = options.Value.AppId }, transaction, cancellationToken: cancellationToken));
+
+    public void Dispose() => _gate.Dispose();
+
+    [LoggerMessage(2001, LogLevel.Information, "Fetched a new WeChat access token valid for {ExpiresIn} s")]
+    private static partial void LogFetched(ILogger logger, int expiresIn);
+
+    [LoggerMessage(2002, LogLevel.Warning, "WeChat rejected the access token with errcode {ErrCode}; stored copy removed: {Removed}")]
+    private static partial void LogInvalidated(ILogger logger, int errCode, bool removed);
+
+    private sealed class StoredToken
+    {
+        public string AccessToken { get; set; } = "";
+        public DateTimeOffset ExpiresAt { get; set; }
+    }
+}
