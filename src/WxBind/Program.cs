@@ -28,7 +28,10 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
 }
-app.UseStatusCodePagesWithReExecute("/error", "?code={0}");
+// Pages get a readable error page; the JSON API, WeChat's endpoint and the emulator keep their own bodies.
+app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/wechat")
+        && !http.Request.Path.StartsWithSegments("/emulator"),
+    pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
 app.UseStaticFiles();
 app.UseRequestLocalization();
 app.UseRouting();
