@@ -346,3 +346,49 @@ public sealed class QrBindingTests(AppFixture apps) : IClassFixture<AppFixture>
         await connection.ExecuteAsync(sql, args);
     }
 }
+
+/// <summary>WeChat's retries of one push bind once and answer the same.</summary>
+public sealed class DuplicateScanPushTests
+{
+    public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task RepeatedDeliveryOfOneScanBindsOnceAndRepliesTheSame(StorageProvider provider)
+    {
+        await using var app = await WxBindFactory.CreateAsync(provider, new Dictionary<string, string?>(AppFixture.SharedSettings)
+        {
+            ["Wechat:MessageMode"] = "Plain",
+        });
+        using var browser = BrowserClient.Create(app);
+        await browser.RegisterAsync($"d{Guid.NewGuid():N}@example.com");
+        var created = await (await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "bind" })).Content.ReadFromJsonAsync<JsonElement>();
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        var scene = await connection.ExecuteScalarAsync<string>("SELECT scene_str FROM qr_sessions WHERE id = @id", new { id = created.GetProperty("id").GetString() });
+        var openId = "oDupl" + Guid.NewGuid().ToString("N")[..23];
+        var createTime = app.Clock.GetUtcNow().ToUnixTimeSeconds();
+        var xml = $"<xml><ToUserName><![CDATA[gh_wxbind000001]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
+                  $"<CreateTime>{createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[SCAN]]></Event>" +
+                  $"<EventKey><![CDATA[{scene}]]></EventKey><Ticket><![CDATA[t]]></Ticket></xml>";
+        using var wechat = app.CreateClient();
+
+        var replies = new List<string>();
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            // Each retry is signed afresh, as WeChat does; the message itself is the same.
+            var timestamp = app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var nonce = (1000 + attempt).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var signature = WxBind.Wechat.WechatSignature.Compute("wxbindDevToken2026", timestamp, nonce);
+            var response = await wechat.PostAsync($"/wechat/callback?signature={signature}&timestamp={timestamp}&nonce={nonce}&openid={openId}",
+                new StringContent(xml, System.Text.Encoding.UTF8, "text/xml"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            replies.Add(await response.Content.ReadAsStringAsync());
+        }
+
+        Assert.Contains("绑定成功", replies[0], StringComparison.Ordinal);
+        Assert.All(replies, r => Assert.Equal(Content(replies[0]), Content(r)));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wechat_bindings WHERE openid = @openId", new { openId }));
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM binding_ledger WHERE openid = @openId", new { openId }));
+    }
+
+    private static string Content(string replyXml) => System.Xml.Linq.XDocument.Parse(replyXml).Root!.Element("Content")!.Value;
+}
