@@ -21,6 +21,8 @@ public static class EmulatorEndpointRouteBuilderExtensions
         ArgumentNullException.ThrowIfNull(endpoints);
 
         var group = endpoints.MapGroup(prefix);
+        // The emulator plays an outside party (WeChat); it must never sit behind the app's own login.
+        group.AllowAnonymous();
         group.ExcludeFromDescription();
         group.MapTokenEndpoints();
         group.MapQrcodeEndpoints();

@@ -27,8 +27,8 @@ public static class EmulatorServiceCollectionExtensions
             .Configure(configure)
             .Validate(o => !string.IsNullOrEmpty(o.AppId) && !string.IsNullOrEmpty(o.AppSecret) && !string.IsNullOrEmpty(o.Token),
                 "Emulator AppId, AppSecret and Token are required.")
-            .Validate(o => o.MessageMode == EmulatorMessageMode.Plain || o.EncodingAesKey.Length == 43,
-                "Emulator EncodingAesKey must be 43 characters in Compatible and Safe modes.")
+            .Validate(o => o.MessageMode == EmulatorMessageMode.Plain || (o.EncodingAesKey.Length == 43 && o.EncodingAesKey.All(char.IsAsciiLetterOrDigit)),
+                "Emulator EncodingAesKey must be 43 characters [A-Za-z0-9] in Compatible and Safe modes.")
             .Validate(o => o.PushAttempts >= 1 && o.PushTimeout > TimeSpan.Zero, "Emulator PushAttempts must be ≥ 1 and PushTimeout positive.")
             .Validate(o => o.CallbackUrl is null || o.CallbackUrl.IsAbsoluteUri, "Emulator CallbackUrl must be absolute.")
             .ValidateOnStart();

@@ -51,4 +51,14 @@ public class UserInfoTests
         var users = await host.GetJsonAsync("/emulator/_sim/users");
         Assert.Equal("张三", users[0].Str("nickname"));
     }
+
+    [Fact]
+    public async Task SimUserCanBeCreatedWithoutABody()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        using var response = await host.Client.PostAsync(new Uri("/emulator/_sim/users", UriKind.Relative), null);
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.StartsWith("o", json.Str("openid"), StringComparison.Ordinal);
+    }
 }
