@@ -41,6 +41,14 @@ public sealed class ChromiumSession : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>Saves what the page shows under <c>artifacts/screenshots/</c>, for a person to look at.</summary>
+    public static async Task ScreenshotAsync(IPage page, string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "screenshots");
+        Directory.CreateDirectory(dir);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(dir, name + ".png"), FullPage = true });
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
