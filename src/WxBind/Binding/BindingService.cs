@@ -73,45 +73,72 @@ internal sealed partial class BindingService(
         {
             return new BindOutcome(BindResult.UnknownCode);
         }
-        var byOpenId = await BindingStore.FindByOpenIdAsync(connection, transaction, AppId, openId, cancellationToken);
-        var byUser = await BindingStore.FindByUserAsync(connection, transaction, user.Id, AppId, cancellationToken);
-
-        BindOutcome outcome;
-        if (byOpenId is not null && byOpenId.UserId == user.Id)
-        {
-            outcome = new BindOutcome(BindResult.AlreadyBound, user);
-        }
-        else if (byOpenId is not null || byUser is not null)
-        {
-            // Either the WeChat user already belongs to another account, or this account already
-            // has another WeChat user. Nothing is overwritten.
-            var result = byOpenId is not null ? BindResult.OpenIdTaken : BindResult.AccountTaken;
-            await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Conflict, user.Id, AppId, openId, result.ToString(), cancellationToken);
-            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Conflict, now, openId,
-                result == BindResult.OpenIdTaken ? "openid_taken" : "account_taken", cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await notifier.PublishAsync(session.Id, cancellationToken);
-            LogConflict(logger, user.Id, result);
-            return new BindOutcome(result, user);
-        }
-        else
-        {
-            await BindingStore.InsertAsync(connection, transaction, new WechatBinding
-            {
-                UserId = user.Id, AppId = AppId, OpenId = openId, Subscribed = true, BoundAt = now,
-            }, cancellationToken);
-            await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Bound, user.Id, AppId, openId, "qr", cancellationToken);
-            outcome = new BindOutcome(BindResult.Bound, user);
-        }
-
-        await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Completed, now, openId, cancellationToken: cancellationToken);
+        var result = await ApplyRulesAsync(connection, transaction, user, openId, "qr", cancellationToken);
+        var conflict = result is BindResult.OpenIdTaken or BindResult.AccountTaken;
+        await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status,
+            conflict ? QrSessionStatus.Conflict : QrSessionStatus.Completed, now, openId,
+            result switch { BindResult.OpenIdTaken => "openid_taken", BindResult.AccountTaken => "account_taken", _ => null }, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         await notifier.PublishAsync(session.Id, cancellationToken);
-        if (outcome.Result == BindResult.Bound)
+        return new BindOutcome(result, user);
+    }
+    /// <summary>
+    /// Binds a known openid to an account directly (QR login's bind-complete, the in-WeChat login
+    /// page): the same rules and ledger as a scan, with no QR session.
+    /// </summary>
+    public async Task<BindOutcome> BindAsync(string userId, string openId, string via, CancellationToken cancellationToken)
+    {
+        try
         {
-            LogBound(logger, user.Id);
+            return await BindOnceAsync(userId, openId, via, cancellationToken);
         }
-        return outcome;
+        catch (DbException ex) when (BindingStore.IsUniqueViolation(ex))
+        {
+            return await BindOnceAsync(userId, openId, via, cancellationToken);
+        }
+    }
+
+    private async Task<BindOutcome> BindOnceAsync(string userId, string openId, string via, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using var _ = connection;
+        await using var __ = transaction;
+        var user = await UserStore.FindByIdAsync(connection, transaction, userId, cancellationToken);
+        if (user is null)
+        {
+            return new BindOutcome(BindResult.UnknownCode);
+        }
+        var result = await ApplyRulesAsync(connection, transaction, user, openId, via, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return new BindOutcome(result, user);
+    }
+
+    /// <summary>
+    /// The binding rules inside the caller's transaction: bind, or report an existing binding or a
+    /// conflict (recorded in the ledger). Nothing is ever overwritten.
+    /// </summary>
+    private async Task<BindResult> ApplyRulesAsync(DbConnection connection, DbTransaction transaction, User user, string openId, string via, CancellationToken cancellationToken)
+    {
+        var byOpenId = await BindingStore.FindByOpenIdAsync(connection, transaction, AppId, openId, cancellationToken);
+        if (byOpenId is not null && byOpenId.UserId == user.Id)
+        {
+            return BindResult.AlreadyBound;
+        }
+        var byUser = await BindingStore.FindByUserAsync(connection, transaction, user.Id, AppId, cancellationToken);
+        if (byOpenId is not null || byUser is not null)
+        {
+            var conflict = byOpenId is not null ? BindResult.OpenIdTaken : BindResult.AccountTaken;
+            await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Conflict, user.Id, AppId, openId, $"{via}:{conflict}", cancellationToken);
+            LogConflict(logger, user.Id, conflict);
+            return conflict;
+        }
+        await BindingStore.InsertAsync(connection, transaction, new WechatBinding
+        {
+            UserId = user.Id, AppId = AppId, OpenId = openId, Subscribed = true, BoundAt = time.GetUtcNow(),
+        }, cancellationToken);
+        await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Bound, user.Id, AppId, openId, via, cancellationToken);
+        LogBound(logger, user.Id);
+        return BindResult.Bound;
     }
 
     /// <summary>Removes the account's binding (website Unbind, or 解绑 in WeChat); null when there was none.</summary>
