@@ -86,7 +86,7 @@ internal sealed partial class BindingService(
     /// Binds a known openid to an account directly (QR login's bind-complete, the in-WeChat login
     /// page): the same rules and ledger as a scan, with no QR session.
     /// </summary>
-    public async Task<BindOutcome> BindAsync(string userId, string openId, string via, CancellationToken cancellationToken)
+    public async Task<BindOutcome> BindOpenIdAsync(string userId, string openId, string via, CancellationToken cancellationToken)
     {
         try
         {
