@@ -105,11 +105,11 @@ public class CustomSendTests
         var openId = await host.CreateUserAsync();
         var token = await host.GetAccessTokenAsync();
         int? errcode = null;
-        host.Callback.Responder = push =>
+        host.Callback.AsyncResponder = async push =>
         {
             if (push.Event == "subscribe")
             {
-                errcode = SendTextAsync(host, openId, "welcome", token).GetAwaiter().GetResult().ErrCode();
+                errcode = (await SendTextAsync(host, openId, "welcome", token)).ErrCode();
             }
 
             return new CallbackAnswer(200, "success");

@@ -86,7 +86,17 @@ public sealed class EmulatorHost : IAsyncDisposable
         var callback = new FakeCallback(options);
         callback.Map(app);
         MapStandInAppPages(app);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            callback.Dispose();
+            throw;
+        }
+
         return new EmulatorHost(app, time, callback);
     }
 

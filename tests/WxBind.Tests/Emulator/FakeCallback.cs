@@ -19,6 +19,9 @@ public sealed class FakeCallback(EmulatorOptions options) : IDisposable
     /// <summary>What to answer; "success" when unset.</summary>
     public Func<ReceivedPush, CallbackAnswer>? Responder { get; set; }
 
+    /// <summary>For handlers that call back into the emulator's APIs while they answer; wins over <see cref="Responder"/>.</summary>
+    public Func<ReceivedPush, Task<CallbackAnswer>>? AsyncResponder { get; set; }
+
     public IReadOnlyList<ReceivedPush> Received => [.. _received];
 
     internal WechatMessageCrypto Crypto => new(options.EncodingAesKey, options.AppId);
@@ -68,7 +71,9 @@ public sealed class FakeCallback(EmulatorOptions options) : IDisposable
             var push = new ReceivedPush(query, body, outer, message, signatureValid, msgSignatureValid);
             _received.Enqueue(push);
             _arrivals.Release();
-            var answer = Responder?.Invoke(push) ?? new CallbackAnswer(200, "success");
+            var answer = AsyncResponder is { } respond
+                ? await respond(push)
+                : Responder?.Invoke(push) ?? new CallbackAnswer(200, "success");
             return Results.Text(answer.Body, "text/xml", statusCode: answer.Status);
         });
     }

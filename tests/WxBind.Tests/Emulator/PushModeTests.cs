@@ -115,4 +115,12 @@ public class PushModeTests
         var result = await host.PostJsonAsync("/emulator/_sim/verify-url", new { });
         Assert.False(result.GetProperty("pass").GetBoolean());
     }
+
+    [Fact]
+    public async Task SafeModeWithoutAValidKeyFailsAtStartUp()
+    {
+        var error = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(() =>
+            EmulatorHost.StartAsync(EmulatorMessageMode.Safe, o => o.EncodingAesKey = "too-short"));
+        Assert.Contains("EncodingAesKey", error.Message, StringComparison.Ordinal);
+    }
 }

@@ -7,11 +7,12 @@ public class PushRetryTests
     {
         await using var host = await EmulatorHost.StartAsync(configure: o =>
         {
-            o.PushTimeout = TimeSpan.FromMilliseconds(200);
+            // Generous real deadline: the fault alone decides the timeout, so a slow CI box cannot.
+            o.PushTimeout = TimeSpan.FromSeconds(3);
             o.PushAttempts = 3;
         });
         var openId = await host.CreateFollowerAsync();
-        await host.SimAsync("faults", new { slowCallbackMs = 1000 });
+        await host.SimAsync("faults", new { slowCallbackMs = 5000 });
 
         var result = await host.SimAsync("text", new { openid = openId, content = "retry me" });
 
