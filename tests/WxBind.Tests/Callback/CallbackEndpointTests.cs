@@ -254,6 +254,36 @@ public sealed class CallbackEndpointTests
         Assert.Equal(2, app.Probe.Count);
     }
 
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task FailingHandlerIsAnsweredWithSuccessAndItsRetryIsHandledAgain(StorageProvider provider)
+    {
+        await using var app = await StartAsync(provider, WechatMessageMode.Safe);
+        var push = WechatPush.TextXml("oAlice", "boom", 1012);
+
+        var first = await app.Push.PostAsync(push);
+        var retry = await app.Push.PostAsync(push);
+
+        Assert.Equal("success", await app.Push.ReadReplyAsync(first));
+        Assert.Equal("success", await app.Push.ReadReplyAsync(retry));
+        Assert.Equal(2, app.Probe.Count);
+        Assert.Equal(0, await app.Push.ProcessedCountAsync());
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task SweepRemovesRowsOlderThanTheDedupWindow(StorageProvider provider)
+    {
+        await using var app = await StartAsync(provider, WechatMessageMode.Plain);
+        await app.Push.PostAsync(WechatPush.TextXml("oAlice", "count", 1013));
+        app.Factory.Clock.Advance(TimeSpan.FromSeconds(30));
+        await app.Push.PostAsync(WechatPush.TextXml("oAlice", "count", 1014));
+        app.Factory.Clock.Advance(TimeSpan.FromSeconds(31));
+
+        var swept = await app.App.Services.GetRequiredService<ProcessedMessageStore>().SweepAsync(CancellationToken.None);
+
+        Assert.Equal(1, swept);
+        Assert.Equal(1, await app.Push.ProcessedCountAsync());
+    }
+
     /// <summary>The app in the given mode with <see cref="CountingHandler"/> registered as a feature would.</summary>
     internal static async Task<TestApp> StartAsync(StorageProvider provider, WechatMessageMode mode)
     {

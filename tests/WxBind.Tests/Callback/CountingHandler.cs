@@ -18,11 +18,16 @@ public sealed class HandlerProbe
     internal int Increment() => Interlocked.Increment(ref _count);
 }
 
-/// <summary>A feature stand-in: answers text messages starting with "count", counting how often it ran.</summary>
+/// <summary>A feature stand-in: answers text messages starting with "count" and fails on "boom", counting how often it ran.</summary>
 internal sealed class CountingHandler(HandlerProbe probe) : IWechatMessageHandler
 {
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
+        if (message.Content == "boom")
+        {
+            probe.Increment();
+            throw new InvalidOperationException("A feature failed.");
+        }
         if (message.Content?.StartsWith("count", StringComparison.Ordinal) != true)
         {
             return null;
