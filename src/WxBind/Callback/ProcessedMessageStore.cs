@@ -15,12 +15,14 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
     /// <summary>Claims <paramref name="dedupKey"/>, or reports what the earlier delivery did with it.</summary>
     public async Task<DedupClaim> TryClaimAsync(string dedupKey, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        // Unix ms as plain longs: Dapper's built-in DateTimeOffset mapping would otherwise win over
+        // the Storage type handler for parameters, and SQLite would compare text with integers.
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         await using var connection = await database.OpenAsync(cancellationToken);
         // A row older than the window (not swept yet) belongs to an earlier, unrelated push.
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM processed_messages WHERE dedup_key = @dedupKey AND received_at < @cutoff",
-            new { dedupKey, cutoff = now - options.Value.DedupWindow }, cancellationToken: cancellationToken));
+            new { dedupKey, cutoff = now - (long)options.Value.DedupWindow.TotalMilliseconds }, cancellationToken: cancellationToken));
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             "INSERT INTO processed_messages (dedup_key, received_at) VALUES (@dedupKey, @now) ON CONFLICT (dedup_key) DO NOTHING",
             new { dedupKey, now }, cancellationToken: cancellationToken));
@@ -41,7 +43,7 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
         await using var connection = await database.OpenAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE processed_messages SET completed_at = @now, reply_xml = @replyXml WHERE dedup_key = @dedupKey",
-            new { dedupKey, replyXml, now = time.GetUtcNow() }, cancellationToken: cancellationToken));
+            new { dedupKey, replyXml, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     /// <summary>Gives the push back after a failed handling, so WeChat's retry is handled afresh.</summary>
@@ -59,7 +61,7 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
         await using var connection = await database.OpenAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM processed_messages WHERE received_at < @cutoff",
-            new { cutoff = time.GetUtcNow() - options.Value.DedupWindow }, cancellationToken: cancellationToken));
+            new { cutoff = (time.GetUtcNow() - options.Value.DedupWindow).ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
     }
 
     private sealed class ProcessedRow

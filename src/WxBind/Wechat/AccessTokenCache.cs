@@ -57,13 +57,14 @@ internal sealed partial class AccessTokenCache(
                 if (stored is null || !IsFresh(stored))
                 {
                     var (accessToken, expiresIn) = await fetch(cancellationToken);
+                    // expires_at is Unix ms; passed as a long so Dapper does not write a DateTimeOffset as text.
                     stored = new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
                     await connection.ExecuteAsync(new CommandDefinition(
                         """
                         INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
                         ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
                         """,
-                        new { appId = options.Value.AppId, stored.AccessToken, stored.ExpiresAt }, transaction, cancellationToken: cancellationToken));
+                        new { appId = options.Value.AppId, stored.AccessToken, ExpiresAt = stored.ExpiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
                     LogFetched(logger, expiresIn);
                 }
                 await transaction.CommitAsync(cancellationToken);
