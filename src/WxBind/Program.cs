@@ -4,6 +4,7 @@ using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.EmulatorHost;
 using WxBind.Localization;
+using WxBind.QrLogin;
 using WxBind.QrSessions;
 using WxBind.Realtime;
 using WxBind.Storage;
@@ -19,6 +20,7 @@ builder.AddCallback();
 builder.AddRealtime();
 builder.AddQrSessions();
 builder.AddBinding();
+builder.AddQrLogin();
 builder.AddEmulatorHost();
 
 var app = builder.Build();
@@ -45,6 +47,7 @@ app.MapRazorPages();
 app.MapCallback();
 app.MapQrSessions();
 app.MapBinding();
+app.MapQrLogin();
 app.MapEmulatorHost();
 
 app.Run();

@@ -17,6 +17,10 @@ public sealed class QrSession
     public string? Ticket { get; set; }
     public string? QrUrl { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>SHA-256 of the confirm link's token (QR login); cleared once the link is used.</summary>
+    public string? ConfirmHash { get; set; }
+    /// <summary>When the waiting browser exchanged the completed login for its cookie (once only).</summary>
+    public DateTimeOffset? ExchangedAt { get; set; }
     /// <summary>Why it ended, for the waiting page (conflict, cancel…).</summary>
     public string? Message { get; set; }
     public DateTimeOffset CreatedAt { get; set; }

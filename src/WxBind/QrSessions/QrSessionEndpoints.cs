@@ -32,19 +32,28 @@ internal static class QrSessionEndpoints
             s.Message,
             NextStep(s));
 
-        // Where the waiting page goes next; later flows (QR login) add their own steps.
-        private static string? NextStep(QrSession s) => s.Status == QrSessionStatus.Completed && s.Purpose == QrSessionPurpose.Bind ? "/account" : null;
+        /// <summary>
+        /// Where the waiting page goes next. A completed login has none: the page first exchanges
+        /// the session for its cookie (<c>POST /api/qr-sessions/{id}/login</c>).
+        /// </summary>
+        private static string? NextStep(QrSession s) => (s.Purpose, s.Status) switch
+        {
+            (QrSessionPurpose.Bind, QrSessionStatus.Completed) => "/account",
+            (QrSessionPurpose.Login, QrSessionStatus.NeedsAccount) => $"/account/bind-complete?session={s.Id}",
+            _ => null,
+        };
     }
 
     private static async Task<Results<Created<QrSessionView>, ProblemHttpResult>> CreateAsync(
         CreateQrSessionRequest request, HttpContext http, QrSessionService sessions, UserManager<Storage.User> users, CancellationToken cancellationToken)
     {
-        if (request.Purpose is not QrSessionPurpose.Bind)
+        if (request.Purpose is not (QrSessionPurpose.Bind or QrSessionPurpose.Login))
         {
-            return TypedResults.Problem("purpose must be \"bind\".", statusCode: StatusCodes.Status400BadRequest);
+            return TypedResults.Problem("purpose must be \"bind\" or \"login\".", statusCode: StatusCodes.Status400BadRequest);
         }
-        var userId = users.GetUserId(http.User);
-        if (userId is null)
+        // A login session belongs to nobody until someone scans it.
+        var userId = request.Purpose == QrSessionPurpose.Bind ? users.GetUserId(http.User) : null;
+        if (userId is null && request.Purpose == QrSessionPurpose.Bind)
         {
             return TypedResults.Problem("Log in first: binding needs a website account.", statusCode: StatusCodes.Status401Unauthorized);
         }

@@ -11,7 +11,7 @@ namespace WxBind.QrSessions;
 internal sealed class QrSessionStore(Database database)
 {
     private const string Columns =
-        "id, purpose, status, scene_str, browser_hash, user_id, openid, ticket, qr_url, user_agent, message, created_at, updated_at, expires_at";
+        "id, purpose, status, scene_str, browser_hash, user_id, openid, ticket, qr_url, user_agent, message, confirm_hash, exchanged_at, created_at, updated_at, expires_at";
 
     public async Task InsertAsync(QrSession session, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class QrSessionStore(Database database)
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO qr_sessions ({Columns})
-            VALUES (@Id, @Purpose, @Status, @SceneStr, @BrowserHash, @UserId, @OpenId, @Ticket, @QrUrl, @UserAgent, @Message, @CreatedAt, @UpdatedAt, @ExpiresAt)
+            VALUES (@Id, @Purpose, @Status, @SceneStr, @BrowserHash, @UserId, @OpenId, @Ticket, @QrUrl, @UserAgent, @Message, @ConfirmHash, @ExchangedAt, @CreatedAt, @UpdatedAt, @ExpiresAt)
             """, session, cancellationToken: cancellationToken));
     }
 
@@ -50,6 +50,37 @@ internal sealed class QrSessionStore(Database database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         return await TransitionAsync(connection, null, id, from, to, now, message: message, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>A login scan: records who scanned and, when confirmation is on, the confirm token's hash.</summary>
+    public async Task<bool> RecordLoginScanAsync(string id, string to, string? userId, string openId, string? confirmHash, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE qr_sessions SET status = @to, user_id = @userId, openid = @openId, confirm_hash = @confirmHash, updated_at = @now
+            WHERE id = @id AND status = 'pending' AND expires_at > @now
+            """, new { id, to, userId, openId, confirmHash, now }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Uses the confirm link once: only with the right token, only while awaiting confirmation.</summary>
+    public async Task<bool> AnswerConfirmationAsync(string id, string confirmHash, string to, string? message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE qr_sessions SET status = @to, confirm_hash = NULL, message = @message, updated_at = @now
+            WHERE id = @id AND status = 'awaiting_confirmation' AND confirm_hash = @confirmHash AND expires_at > @now
+            """, new { id, confirmHash, to, message, now }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>The one exchange of a completed login for a cookie; false for a second attempt.</summary>
+    public async Task<bool> MarkExchangedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE qr_sessions SET exchanged_at = @now, updated_at = @now WHERE id = @id AND status = 'completed' AND exchanged_at IS NULL AND user_id IS NOT NULL",
+            new { id, now }, cancellationToken: cancellationToken)) == 1;
     }
 
     /// <summary>Marks every overdue non-final session expired and returns their ids (to notify waiting pages).</summary>

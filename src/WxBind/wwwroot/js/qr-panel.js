@@ -97,14 +97,24 @@
       panel.dataset.status = view.status;
     }
 
+    async function exchange(id) {
+      // A completed login becomes this browser's login cookie, once.
+      const response = await fetch(`/api/qr-sessions/${encodeURIComponent(id)}/login`, { method: "POST", headers: { "Accept": "application/json" } });
+      if (!response.ok) {
+        show({ status: "error", message: text.error });
+        return;
+      }
+      window.location.assign((await response.json()).next);
+    }
+
     function update(view) {
-      if (view.status === "cancelled") return; // replaced by a fresh code
+      if (view.status === "cancelled" && !view.message) return; // replaced by a fresh code
       show(view);
-      const final = ["completed", "conflict", "expired"].includes(view.status);
-      if (view.next) {
+      const final = ["completed", "conflict", "expired", "cancelled"].includes(view.status);
+      if (view.next || (view.purpose === "login" && view.status === "completed")) {
         done = true;
         stopListening(); stopTimers();
-        window.location.assign(view.next);
+        if (view.next) window.location.assign(view.next); else exchange(view.id);
         return;
       }
       if (final) {

@@ -1,0 +1,24 @@
+using WxBind.Binding;
+using WxBind.Callback;
+using WxBind.QrSessions;
+using WxBind.Wechat;
+
+namespace WxBind.QrLogin;
+
+/// <summary>Scans of login QR codes (<c>l_…</c> scenes), by new followers or followers.</summary>
+internal sealed class QrLoginScanHandler(QrLoginService login, BindingService binding) : IWechatMessageHandler
+{
+    public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
+    {
+        if (message.SceneStr is not { } scene || !scene.StartsWith(QrSessionService.ScenePrefix(QrSessionPurpose.Login), StringComparison.Ordinal))
+        {
+            return null;
+        }
+        if (message.Event == "subscribe")
+        {
+            // A follow through the code is a follow, whatever becomes of the login.
+            await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken);
+        }
+        return await login.HandleScanAsync(scene, message.OpenId, cancellationToken);
+    }
+}
