@@ -11,6 +11,13 @@ public sealed class QrSessionOptions
     [Range(1, 10_000)]
     public int CreatePermitsPerMinute { get; set; } = 20;
 
+    /// <summary>
+    /// How many times an open page swaps in a fresh code by itself before it lets the code expire
+    /// and asks the person to click for a new one (an unattended tab should not mint codes forever).
+    /// </summary>
+    [Range(0, 1000)]
+    public int MaxAutoRefreshes { get; set; } = 5;
+
     /// <summary>How often overdue sessions are marked expired and old ones deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -12,7 +12,8 @@
     const countdown = panel.querySelector("[data-testid=qr-countdown]");
     const status = panel.querySelector("[data-testid=qr-status]");
     const retry = panel.querySelector("[data-qr-retry]");
-    let session = null, events = null, pollTimer = null, tickTimer = null, refreshTimer = null, done = false;
+    const maxRefreshes = Number(panel.dataset.maxRefreshes || 0);
+    let session = null, events = null, pollTimer = null, tickTimer = null, refreshTimer = null, done = false, refreshes = 0;
 
     function stopListening() {
       if (events) { events.close(); events = null; }
@@ -58,7 +59,10 @@
       tick();
       // A fresh code before this one runs out, so the screen never shows a dead code.
       const msLeft = new Date(session.expiresAt) - Date.now();
-      refreshTimer = setTimeout(() => { if (!done) start(session.id); }, Math.max(msLeft - REFRESH_BEFORE_MS, 1000));
+      // After a few, an unattended page lets the code expire and waits for a click.
+      if (refreshes < maxRefreshes) {
+        refreshTimer = setTimeout(() => { if (!done) { refreshes++; start(session.id); } }, Math.max(msLeft - REFRESH_BEFORE_MS, 1000));
+      }
     }
 
     function tick() {
@@ -127,7 +131,7 @@
       }
     }
 
-    retry.addEventListener("click", () => { done = false; start(); });
+    retry.addEventListener("click", () => { done = false; refreshes = 0; start(); });
     return { start };
   }
 
