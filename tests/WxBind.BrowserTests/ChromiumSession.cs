@@ -41,6 +41,14 @@ public sealed class ChromiumSession : IAsyncDisposable
         return await context.NewPageAsync();
     }
 
+    /// <summary>On the emulator's phone page: a new simulated WeChat user, selected and ready.</summary>
+    public static async Task NewPhoneUserAsync(IPage phone)
+    {
+        await phone.ClickAsync("#new-user");
+        await Assertions.Expect(phone.Locator("#current-openid")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^o.{20,}"));
+        await Assertions.Expect(phone.Locator("#follow-state")).ToContainTextAsync("未关注");
+    }
+
     /// <summary>Saves what the page shows under <c>artifacts/screenshots/</c>, for a person to look at.</summary>
     public static async Task ScreenshotAsync(IPage page, string name)
     {

@@ -20,8 +20,9 @@ public sealed class PhoneChatPagesTests
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
 
-        await phone.ClickAsync("#new-user");
+        await ChromiumSession.NewPhoneUserAsync(phone);
         await phone.ClickAsync("#follow");
+        await Expect(phone.Locator("#follow-state"), "已关注");
         await Expect(phone.Locator("#chat .msg.in").Last, "欢迎关注");
         await phone.FillAsync("#chat-input", "你好");
         await phone.ClickAsync("#send");

@@ -15,8 +15,7 @@ public sealed class QrBindingPagesTests
         await phone.GotoAsync("/emulator/phone");
 
         // 1. A new follower scans: subscribe with qrscene_.
-        await phone.ClickAsync("#new-user");
-        await Expect(phone.Locator("#follow-state"), "未关注");
+        await ChromiumSession.NewPhoneUserAsync(phone);
         await ShowQrAndScanAsync(site, phone);
         await Expect(phone.Locator("#chat .msg.in").Last, "绑定成功");
         await site.WaitForSelectorAsync("[data-testid=binding]");

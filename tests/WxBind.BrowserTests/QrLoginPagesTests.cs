@@ -12,7 +12,7 @@ public sealed class QrLoginPagesTests
         await using var session = await ChromiumSession.StartAsync();
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
-        await phone.ClickAsync("#new-user");
+        await ChromiumSession.NewPhoneUserAsync(phone);
         var email = await BindPhoneUserAsync(session, phone);
 
         var desktop = await session.NewPageAsync();
@@ -37,7 +37,7 @@ public sealed class QrLoginPagesTests
         await using var session = await ChromiumSession.StartAsync();
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
-        await phone.ClickAsync("#new-user");
+        await ChromiumSession.NewPhoneUserAsync(phone);
         var desktop = await session.NewPageAsync();
         await desktop.GotoAsync("/account/login");
 
@@ -61,7 +61,7 @@ public sealed class QrLoginPagesTests
         await using var session = await ChromiumSession.StartAsync();
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
-        await phone.ClickAsync("#new-user");
+        await ChromiumSession.NewPhoneUserAsync(phone);
         await BindPhoneUserAsync(session, phone);
         var desktop = await session.NewPageAsync();
         await desktop.GotoAsync("/account/login");

@@ -18,14 +18,16 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
         // Unix ms as plain longs: Dapper's built-in DateTimeOffset mapping would otherwise win over
         // the Storage type handler for parameters, and SQLite would compare text with integers.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        // A row older than the window (not swept yet) belongs to an earlier, unrelated push.
-        await connection.ExecuteAsync(new CommandDefinition(
-            "DELETE FROM processed_messages WHERE dedup_key = @dedupKey AND received_at < @cutoff",
-            new { dedupKey, cutoff = now - (long)options.Value.DedupWindow.TotalMilliseconds }, cancellationToken: cancellationToken));
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
+        // One statement claims the key: a new row, or a row older than the window (not swept yet),
+        // which belongs to an earlier, unrelated push.
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO processed_messages (dedup_key, received_at) VALUES (@dedupKey, @now) ON CONFLICT (dedup_key) DO NOTHING",
-            new { dedupKey, now }, cancellationToken: cancellationToken));
+            """
+            INSERT INTO processed_messages (dedup_key, received_at) VALUES (@dedupKey, @now)
+            ON CONFLICT (dedup_key) DO UPDATE SET received_at = excluded.received_at, completed_at = NULL, reply_xml = NULL
+            WHERE processed_messages.received_at < @cutoff
+            """,
+            new { dedupKey, now, cutoff = now - (long)options.Value.DedupWindow.TotalMilliseconds }, cancellationToken: cancellationToken));
         if (inserted > 0)
         {
             return DedupClaim.Claimed;
@@ -40,7 +42,7 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
     /// <summary>Records the reply (null: acknowledged without one) for later deliveries of the same push.</summary>
     public async Task CompleteAsync(string dedupKey, string? replyXml, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE processed_messages SET completed_at = @now, reply_xml = @replyXml WHERE dedup_key = @dedupKey",
             new { dedupKey, replyXml, now = time.GetUtcNow().ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));
@@ -49,7 +51,7 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
     /// <summary>Gives the push back after a failed handling, so WeChat's retry is handled afresh.</summary>
     public async Task ReleaseAsync(string dedupKey, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM processed_messages WHERE dedup_key = @dedupKey AND completed_at IS NULL",
             new { dedupKey }, cancellationToken: cancellationToken));
@@ -58,7 +60,7 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
     /// <summary>Deletes rows older than the window; returns how many.</summary>
     public async Task<int> SweepAsync(CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM processed_messages WHERE received_at < @cutoff",
             new { cutoff = (time.GetUtcNow() - options.Value.DedupWindow).ToUnixTimeMilliseconds() }, cancellationToken: cancellationToken));

@@ -118,7 +118,7 @@ internal sealed partial class QrLoginService(
         {
             return null;
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         await bindings.AppendLedgerAsync(connection, null, LedgerAction.QrLogin, userId, wechat.Value.AppId, openId, "scan", cancellationToken);
         LogQrLogin(logger, userId);
         return await UserStore.FindByIdAsync(connection, null, userId, cancellationToken);
@@ -148,10 +148,18 @@ internal sealed partial class QrLoginService(
             return outcome;
         }
         var now = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
-        await QrSessionStore.TransitionAsync(connection, null, session.Id, QrSessionStatus.NeedsAccount, QrSessionStatus.Completed, now, cancellationToken: cancellationToken);
-        await sessions.MarkExchangedAsync(session.Id, now, cancellationToken);
-        await bindings.AppendLedgerAsync(connection, null, LedgerAction.QrLogin, user.Id, wechat.Value.AppId, session.OpenId!, "bind-complete", cancellationToken);
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            // Completed and already exchanged: this page signs the user in itself, nobody else may.
+            if (await QrSessionStore.TransitionAsync(connection, transaction, session.Id, QrSessionStatus.NeedsAccount, QrSessionStatus.Completed, now, cancellationToken: cancellationToken))
+            {
+                await QrSessionStore.MarkExchangedAsync(connection, transaction, session.Id, now, cancellationToken);
+                await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.QrLogin, user.Id, wechat.Value.AppId, session.OpenId!, "bind-complete", cancellationToken);
+            }
+            await transaction.CommitAsync(cancellationToken);
+        }
         await notifier.PublishAsync(session.Id, cancellationToken);
         return outcome;
     }

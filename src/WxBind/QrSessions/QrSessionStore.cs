@@ -15,7 +15,7 @@ internal sealed class QrSessionStore(Database database)
 
     public async Task InsertAsync(QrSession session, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO qr_sessions ({Columns})
@@ -48,14 +48,14 @@ internal sealed class QrSessionStore(Database database)
 
     public async Task<bool> TransitionAsync(string id, string from, string to, DateTimeOffset now, string? message = null, CancellationToken cancellationToken = default)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await TransitionAsync(connection, null, id, from, to, now, message: message, cancellationToken: cancellationToken);
     }
 
     /// <summary>A login scan: records who scanned and, when confirmation is on, the confirm token's hash.</summary>
     public async Task<bool> RecordLoginScanAsync(string id, string to, string? userId, string openId, string? confirmHash, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE qr_sessions SET status = @to, user_id = @userId, openid = @openId, confirm_hash = @confirmHash, updated_at = @now
@@ -66,7 +66,7 @@ internal sealed class QrSessionStore(Database database)
     /// <summary>Uses the confirm link once: only with the right token, only while awaiting confirmation.</summary>
     public async Task<bool> AnswerConfirmationAsync(string id, string confirmHash, string to, string? message, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE qr_sessions SET status = @to, confirm_hash = NULL, message = @message, updated_at = @now
@@ -77,16 +77,19 @@ internal sealed class QrSessionStore(Database database)
     /// <summary>The one exchange of a completed login for a cookie; false for a second attempt.</summary>
     public async Task<bool> MarkExchangedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE qr_sessions SET exchanged_at = @now, updated_at = @now WHERE id = @id AND status = 'completed' AND exchanged_at IS NULL AND user_id IS NOT NULL",
-            new { id, now }, cancellationToken: cancellationToken)) == 1;
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
+        return await MarkExchangedAsync(connection, null, id, now, cancellationToken);
     }
+
+    public static async Task<bool> MarkExchangedAsync(DbConnection connection, DbTransaction? transaction, string id, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE qr_sessions SET exchanged_at = @now, updated_at = @now WHERE id = @id AND status = 'completed' AND exchanged_at IS NULL",
+            new { id, now }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>Marks every overdue non-final session expired and returns their ids (to notify waiting pages).</summary>
     public async Task<IReadOnlyList<string>> ExpireDueAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         var ids = await connection.QueryAsync<string>(new CommandDefinition(
             """
             UPDATE qr_sessions SET status = 'expired', updated_at = @now
@@ -99,7 +102,7 @@ internal sealed class QrSessionStore(Database database)
     /// <summary>Removes sessions that ended long ago; their scenes can no longer be scanned anyway.</summary>
     public async Task<int> DeleteEndedBeforeAsync(DateTimeOffset before, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM qr_sessions WHERE expires_at < @before AND status IN ('completed', 'conflict', 'expired', 'cancelled')",
             new { before }, cancellationToken: cancellationToken));

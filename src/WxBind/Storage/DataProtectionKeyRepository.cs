@@ -21,7 +21,7 @@ internal sealed class DataProtectionKeyRepository(Database database) : IXmlRepos
 
     public void StoreElement(XElement element, string friendlyName)
     {
-        using var connection = database.OpenAsync().AsTask().GetAwaiter().GetResult();
+        using var connection = database.OpenForWriteAsync().AsTask().GetAwaiter().GetResult();
         connection.Execute(
             "INSERT INTO data_protection_keys (friendly_name, xml) VALUES (@friendlyName, @xml)",
             new { friendlyName, xml = element.ToString(SaveOptions.DisableFormatting) });

@@ -13,6 +13,10 @@ internal sealed class Database : IAsyncDisposable
     private readonly string _sqliteConnectionString = "";
     private readonly NpgsqlDataSource? _postgres;
 
+    // SQLite has one writer at a time. Writers queue here, in process and without sleeping,
+    // instead of in SQLite's busy handler, which backs off in steps of up to a second.
+    private readonly SemaphoreSlim? _sqliteWriter;
+
     public Database(StorageProvider provider, string connectionString)
     {
         Provider = provider;
@@ -31,6 +35,7 @@ internal sealed class Database : IAsyncDisposable
                 Directory.CreateDirectory(dir);
             }
             _sqliteConnectionString = csb.ToString();
+            _sqliteWriter = new SemaphoreSlim(1, 1);
         }
     }
 
@@ -53,10 +58,45 @@ internal sealed class Database : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Opens a connection and starts a transaction; SQLite takes the write lock up front.</summary>
+    /// <summary>
+    /// A connection for statements that write. On SQLite it holds the process's write turn until
+    /// it is disposed; a writer must not open a second write connection while it holds one.
+    /// </summary>
+    public async ValueTask<DbConnection> OpenForWriteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_sqliteWriter is null)
+        {
+            return await OpenAsync(cancellationToken);
+        }
+        // A writer that waits this long is stuck behind a leak or a nested write: fail loudly.
+        if (!await _sqliteWriter.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+        {
+            throw new TimeoutException("No SQLite write turn within 30 s: a write connection is held too long or opened inside another.");
+        }
+        try
+        {
+            var connection = await OpenAsync(cancellationToken);
+            var released = 0;
+            connection.Disposed += (_, _) =>
+            {
+                if (Interlocked.Exchange(ref released, 1) == 0)
+                {
+                    _sqliteWriter.Release();
+                }
+            };
+            return connection;
+        }
+        catch
+        {
+            _sqliteWriter.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Opens a write connection and starts a transaction; SQLite takes the write lock up front.</summary>
     public async ValueTask<(DbConnection Connection, DbTransaction Transaction)> BeginAsync(CancellationToken cancellationToken = default)
     {
-        var connection = await OpenAsync(cancellationToken);
+        var connection = await OpenForWriteAsync(cancellationToken);
         try
         {
             if (connection is SqliteConnection sqlite)
@@ -79,5 +119,6 @@ internal sealed class Database : IAsyncDisposable
         {
             await _postgres.DisposeAsync();
         }
+        _sqliteWriter?.Dispose();
     }
 }

@@ -16,7 +16,7 @@ internal sealed class UserStore(Database database, TimeProvider time) :
     public async Task<IdentityResult> CreateAsync(User user, CancellationToken cancellationToken)
     {
         user.CreatedAt = time.GetUtcNow();
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         var inserted = await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO users ({Columns})
@@ -33,7 +33,7 @@ internal sealed class UserStore(Database database, TimeProvider time) :
     {
         var expectedStamp = user.ConcurrencyStamp;
         user.ConcurrencyStamp = Guid.NewGuid().ToString("N");
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE users SET email = @Email, normalized_email = @NormalizedEmail, display_name = @DisplayName,
@@ -56,7 +56,7 @@ internal sealed class UserStore(Database database, TimeProvider time) :
 
     public async Task<IdentityResult> DeleteAsync(User user, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM users WHERE id = @Id", new { user.Id }, cancellationToken: cancellationToken));
         return IdentityResult.Success;
     }

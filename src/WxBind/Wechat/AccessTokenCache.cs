@@ -89,7 +89,7 @@ internal sealed partial class AccessTokenCache(
         {
             Interlocked.CompareExchange(ref _current, null, current);
         }
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
         var deleted = await connection.ExecuteAsync(new CommandDefinition(
             "DELETE FROM wechat_tokens WHERE app_id = @appId AND access_token = @failedToken",
             new { appId = options.Value.AppId, failedToken }, cancellationToken: cancellationToken));
