@@ -8,6 +8,7 @@ using WxBind.QrSessions;
 using WxBind.Realtime;
 using WxBind.Storage;
 using WxBind.Wechat;
+using WxBind.WechatWeb;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -19,6 +20,7 @@ builder.AddCallback();
 builder.AddRealtime();
 builder.AddQrSessions();
 builder.AddBinding();
+builder.AddWechatWeb();
 builder.AddEmulatorHost();
 
 var app = builder.Build();
