@@ -60,7 +60,7 @@ internal sealed class FollowHandler(BindingService binding, WechatLoginLinks lin
             case "subscribe" when message.SceneStr is null:
                 var bound = await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken);
                 return bound is null
-                    ? await links.ReplyForUnboundAsync(message.OpenId, null, cancellationToken, greeting: "欢迎关注！")
+                    ? await links.ReplyForUnboundAsync(message.OpenId, returnPath: null, greeting: "欢迎关注！", cancellationToken)
                     : WechatReply.Text("欢迎回来！你的微信已绑定网站账号。");
             default:
                 return null;

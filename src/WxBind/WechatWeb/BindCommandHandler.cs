@@ -25,7 +25,7 @@ internal sealed class BindCommandHandler(BindingService binding, UserManager<Use
         var current = await binding.FindByOpenIdAsync(message.OpenId, cancellationToken);
         if (current is null)
         {
-            return await links.ReplyForUnboundAsync(message.OpenId, null, cancellationToken);
+            return await links.ReplyForUnboundAsync(message.OpenId, returnPath: null, cancellationToken: cancellationToken);
         }
         return WechatReply.Text(BindingMessages.For(new BindOutcome(BindResult.AlreadyBound, await users.FindByIdAsync(current.UserId))));
     }

@@ -86,6 +86,7 @@ internal sealed partial class SignedLinks(
         {
             return Refuse(LinkStatus.Reused, openId);
         }
+        LogAccepted(logger, Binding.Masking.OpenId(openId));
         return new LinkCheck(LinkStatus.Valid, openId, returnPath.Length > 0 ? returnPath : null);
     }
 
@@ -132,6 +133,9 @@ internal sealed partial class SignedLinks(
 
     [GeneratedRegex("^[A-Za-z0-9_-]{6,64}$")]
     private static partial Regex OpenIdPattern();
+
+    [LoggerMessage(6004, LogLevel.Information, "Accepted a signed login link for {OpenIdMasked}")]
+    private static partial void LogAccepted(ILogger logger, string openIdMasked);
 
     [LoggerMessage(6001, LogLevel.Warning, "Refused a signed login link for {OpenIdMasked}: {Status}")]
     private static partial void LogRefused(ILogger logger, LinkStatus status, string openIdMasked);

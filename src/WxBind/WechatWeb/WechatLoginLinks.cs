@@ -12,10 +12,11 @@ namespace WxBind.WechatWeb;
 internal sealed class WechatLoginLinks(SignedLinks links, IOptions<WechatWebOptions> options)
 {
     /// <summary>A passive text reply carrying a fresh link; <paramref name="returnPath"/> is where the user lands once bound.</summary>
-    public async Task<WechatReply> ReplyForUnboundAsync(string openId, string? returnPath, CancellationToken cancellationToken, string? greeting = null) =>
-        WechatReply.Text(await TextForUnboundAsync(openId, returnPath, cancellationToken, greeting));
+    public async Task<WechatReply> ReplyForUnboundAsync(string openId, string? returnPath, string? greeting = null, CancellationToken cancellationToken = default) =>
+        WechatReply.Text(await TextForUnboundAsync(openId, returnPath, greeting, cancellationToken));
 
-    public async Task<string> TextForUnboundAsync(string openId, string? returnPath, CancellationToken cancellationToken, string? greeting = null)
+    /// <summary>The same text, for a customer-service message (e.g. after a check-in scan).</summary>
+    public async Task<string> TextForUnboundAsync(string openId, string? returnPath, string? greeting = null, CancellationToken cancellationToken = default)
     {
         var url = await links.CreateAsync(openId, returnPath, cancellationToken);
         var minutes = Math.Max(1, (int)options.Value.LinkLifetime.TotalMinutes).ToString(CultureInfo.InvariantCulture);

@@ -183,4 +183,20 @@ public sealed class SignedLinkSecurityTests(AppFixture apps) : IClassFixture<App
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Your WeChat identity is missing", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InWechatLoginSharesTheSitesLoginRateLimit()
+    {
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite, new Dictionary<string, string?>
+        {
+            ["WxBind:Accounts:LoginPermitsPerMinute"] = "2",
+        });
+        using var browser = BrowserClient.Create(app);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.LoginAsync("nobody@example.com", "wrong-pass-1")).StatusCode);
+        var form = new Dictionary<string, string>(LoginForm("nobody@example.com")) { ["__RequestVerificationToken"] = await TokenAsync(browser) };
+        Assert.Equal(HttpStatusCode.BadRequest, (await browser.Http.PostAsync("/wx/login", new FormUrlEncodedContent(form))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await browser.Http.PostAsync("/wx/login", new FormUrlEncodedContent(form))).StatusCode);
+    }
 }
