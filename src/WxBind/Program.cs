@@ -9,6 +9,7 @@ using WxBind.QrSessions;
 using WxBind.Realtime;
 using WxBind.Storage;
 using WxBind.Wechat;
+using WxBind.WechatWeb;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -21,6 +22,7 @@ builder.AddRealtime();
 builder.AddQrSessions();
 builder.AddBinding();
 builder.AddQrLogin();
+builder.AddWechatWeb();
 builder.AddEmulatorHost();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using WxBind.Callback;
 using WxBind.QrSessions;
 using WxBind.Storage;
 using WxBind.Wechat;
+using WxBind.WechatWeb;
 
 namespace WxBind.Binding;
 
@@ -43,8 +44,11 @@ internal sealed class UnbindTextHandler(BindingService binding, UserManager<User
     }
 }
 
-/// <summary>Follow and unfollow without a scene: the binding stays, its follow state changes.</summary>
-internal sealed class FollowHandler(BindingService binding) : IWechatMessageHandler
+/// <summary>
+/// Follow and unfollow without a scene: the binding stays, its follow state changes. A new
+/// follower who is not bound is welcomed with a signed link to log in or register (F3).
+/// </summary>
+internal sealed class FollowHandler(BindingService binding, WechatLoginLinks links) : IWechatMessageHandler
 {
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
@@ -55,7 +59,9 @@ internal sealed class FollowHandler(BindingService binding) : IWechatMessageHand
                 return WechatReply.Success;
             case "subscribe" when message.SceneStr is null:
                 var bound = await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken);
-                return WechatReply.Text(bound is null ? "欢迎关注！" + BindingMessages.NotBound : "欢迎回来！你的微信已绑定网站账号。");
+                return bound is null
+                    ? await links.ReplyForUnboundAsync(message.OpenId, returnPath: null, greeting: "欢迎关注！", cancellationToken)
+                    : WechatReply.Text("欢迎回来！你的微信已绑定网站账号。");
             default:
                 return null;
         }

@@ -6,7 +6,7 @@ namespace WxBind.Binding;
 internal static class BindingMessages
 {
     public const string UnboundFromWebsite = "你的微信已在网站上解除与账号的绑定。如需重新绑定，请在网站“我的账户”页扫码。";
-    public const string NotBound = "你的微信尚未绑定网站账号。请登录网站，在“我的账户”页点击“绑定微信”后扫码。";
+    public const string NotBound = "你的微信尚未绑定网站账号。发送“绑定”即可登录或注册并绑定。";
 
     public static string Unbound(User? user) =>
         $"已解除绑定：你的微信不再与网站账号{Name(user)}关联。";

@@ -22,6 +22,15 @@ public sealed class SimClient(HttpClient http)
 
     public Task<JsonElement> TextAsync(string openId, string content) => PostAsync("text", new { openid = openId, content });
 
+    public Task<JsonElement> ClickAsync(string openId, string key) => PostAsync("click", new { openid = openId, key });
+
+    /// <summary>
+    /// Opens <paramref name="url"/> in the user's in-WeChat browser (redirects and WeChat's
+    /// authorize page followed as that user): <c>{status, finalUrl, contentType, body, visited}</c>.
+    /// </summary>
+    public Task<JsonElement> OpenAsync(string openId, string url, IDictionary<string, string>? form = null) =>
+        PostAsync("open", form is null ? (object)new { openid = openId, url } : new { openid = openId, url, method = "POST", form });
+
     /// <summary>The text of the account's passive reply to an action, or null.</summary>
     public static string? ReplyText(JsonElement outcome) =>
         outcome.TryGetProperty("reply", out var reply) && reply.ValueKind == JsonValueKind.Object ? reply.GetProperty("content").GetString() : null;
