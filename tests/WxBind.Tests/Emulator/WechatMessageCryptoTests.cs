@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using WxBind.Emulator.Crypto;
 
+using WxBind.Tests.Infrastructure;
+
 namespace WxBind.Tests.Emulator;
 
 public class WechatMessageCryptoTests
@@ -13,14 +15,14 @@ public class WechatMessageCryptoTests
     [Fact]
     public void EncryptsV1WithFixedRandom()
     {
-        var crypto = new WechatMessageCrypto(CryptoVectors.V1Key, V1AppId);
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, V1AppId);
         Assert.Equal(V1Encrypt, crypto.Encrypt(V1Message, Encoding.ASCII.GetBytes("aaaabbbbccccdddd")));
     }
 
     [Fact]
     public void DecryptsV1()
     {
-        var opened = new WechatMessageCrypto(CryptoVectors.V1Key, V1AppId).Open(V1Encrypt);
+        var opened = new WechatMessageCrypto(WechatCryptoVectors.V1Key, V1AppId).Open(V1Encrypt);
         Assert.Equal(V1Message, opened.Message);
         Assert.Equal(V1AppId, opened.AppId);
         Assert.Equal("aaaabbbbccccdddd", Encoding.ASCII.GetString(opened.Random));
@@ -30,7 +32,7 @@ public class WechatMessageCryptoTests
     [Fact]
     public void DecryptsV2Push()
     {
-        var opened = new WechatMessageCrypto(CryptoVectors.V1Key, "wx2c2769f8efd9abc2").Open(CryptoVectors.V2Encrypt);
+        var opened = new WechatMessageCrypto(WechatCryptoVectors.V1Key, "wx2c2769f8efd9abc2").Open(WechatCryptoVectors.V2Encrypt);
         Assert.Equal("89465c840c5f116f", Encoding.ASCII.GetString(opened.Random));
         Assert.Equal("wx2c2769f8efd9abc2", opened.AppId);
         Assert.Equal(2, opened.Padding);
@@ -44,27 +46,27 @@ public class WechatMessageCryptoTests
     public void DecryptsV4()
     {
         var crypto = new WechatMessageCrypto("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C", "wx5823bf96d3bd56c7");
-        var opened = crypto.Open(CryptoVectors.V4Encrypt);
+        var opened = crypto.Open(WechatCryptoVectors.V4Encrypt);
         Assert.Equal(30, opened.Padding);
         Assert.Contains("<Content><![CDATA[hello]]></Content>", opened.Message, StringComparison.Ordinal);
         Assert.Contains("<FromUserName><![CDATA[mycreate]]></FromUserName>", opened.Message, StringComparison.Ordinal);
-        Assert.Equal(opened.Message, crypto.Decrypt(CryptoVectors.V4Encrypt));
+        Assert.Equal(opened.Message, crypto.Decrypt(WechatCryptoVectors.V4Encrypt));
     }
 
     [Fact]
     public void EncryptsAndDecryptsV5()
     {
-        var crypto = new WechatMessageCrypto(CryptoVectors.V1Key, V1AppId);
-        Assert.Equal(CryptoVectors.V5Encrypt, crypto.Encrypt(CryptoVectors.V5Message, Encoding.ASCII.GetBytes("0123456789abcdef")));
-        var opened = crypto.Open(CryptoVectors.V5Encrypt);
-        Assert.Equal(CryptoVectors.V5Message, opened.Message);
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, V1AppId);
+        Assert.Equal(WechatCryptoVectors.V5Encrypt, crypto.Encrypt(WechatCryptoVectors.V5Message, Encoding.ASCII.GetBytes("0123456789abcdef")));
+        var opened = crypto.Open(WechatCryptoVectors.V5Encrypt);
+        Assert.Equal(WechatCryptoVectors.V5Message, opened.Message);
         Assert.Equal(8, opened.Padding);
     }
 
     [Fact]
     public void CiphertextIsRandomEachTime()
     {
-        var crypto = new WechatMessageCrypto(CryptoVectors.V1Key, V1AppId);
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, V1AppId);
         var first = crypto.Encrypt("same");
         var second = crypto.Encrypt("same");
         Assert.NotEqual(first, second);
@@ -76,7 +78,7 @@ public class WechatMessageCryptoTests
     public void LengthMultipleOf32GetsAFullPaddingBlock()
     {
         // 16 + 4 + 26 + 18 = 64 bytes, so 32 bytes of 0x20 follow.
-        var crypto = new WechatMessageCrypto(CryptoVectors.V1Key, V1AppId);
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, V1AppId);
         var opened = crypto.Open(crypto.Encrypt(new string('x', 26)));
         Assert.Equal(32, opened.Padding);
     }
@@ -84,7 +86,7 @@ public class WechatMessageCryptoTests
     [Fact]
     public void DecryptRejectsForeignAppId()
     {
-        var crypto = new WechatMessageCrypto(CryptoVectors.V1Key, "wxsomeoneelse00000");
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, "wxsomeoneelse00000");
         Assert.Throws<CryptographicException>(() => crypto.Decrypt(V1Encrypt));
     }
 }

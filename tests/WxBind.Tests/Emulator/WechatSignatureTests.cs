@@ -1,5 +1,7 @@
 using WxBind.Emulator.Crypto;
 
+using WxBind.Tests.Infrastructure;
+
 namespace WxBind.Tests.Emulator;
 
 public class WechatSignatureTests
@@ -23,19 +25,19 @@ public class WechatSignatureTests
     [Fact]
     public void MsgSignatureMatchesV2()
     {
-        Assert.Equal("5d197aaffba7e9b25a30732f161a50dee96bd5fa", WechatSignature.Compute("spamtest", "1409735669", "1320562132", CryptoVectors.V2Encrypt));
+        Assert.Equal("5d197aaffba7e9b25a30732f161a50dee96bd5fa", WechatSignature.Compute("spamtest", "1409735669", "1320562132", WechatCryptoVectors.V2Encrypt));
     }
 
     [Fact]
     public void MsgSignatureMatchesV4()
     {
-        Assert.Equal("477715d11cdb4164915debcba66cb864d751f3e6", WechatSignature.Compute("QDG6eK", "1409659813", "1372623149", CryptoVectors.V4Encrypt));
+        Assert.Equal("477715d11cdb4164915debcba66cb864d751f3e6", WechatSignature.Compute("QDG6eK", "1409659813", "1372623149", WechatCryptoVectors.V4Encrypt));
     }
 
     [Fact]
     public void MsgSignatureMatchesV5()
     {
-        Assert.Equal("4c762bcc14664ee099469bd278f338a31228fa62", WechatSignature.Compute("pamtest", "1700000001", "n0nce", CryptoVectors.V5Encrypt));
+        Assert.Equal("4c762bcc14664ee099469bd278f338a31228fa62", WechatSignature.Compute("pamtest", "1700000001", "n0nce", WechatCryptoVectors.V5Encrypt));
     }
 
     [Fact]

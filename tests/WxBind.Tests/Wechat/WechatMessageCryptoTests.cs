@@ -1,6 +1,8 @@
 using System.Text;
 using WxBind.Wechat;
 
+using WxBind.Tests.Infrastructure;
+
 namespace WxBind.Tests.Wechat;
 
 /// <summary>Safe-mode AES against wechat-protocol.md §3.6 (V1, V2, V4, V5).</summary>

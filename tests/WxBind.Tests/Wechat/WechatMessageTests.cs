@@ -1,6 +1,8 @@
 using System.Xml;
 using WxBind.Wechat;
 
+using WxBind.Tests.Infrastructure;
+
 namespace WxBind.Tests.Wechat;
 
 public sealed class WechatMessageTests

@@ -1,5 +1,7 @@
 using WxBind.Wechat;
 
+using WxBind.Tests.Infrastructure;
+
 namespace WxBind.Tests.Wechat;
 
 /// <summary>The signature vectors of wechat-protocol.md §1 and §3.6.</summary>

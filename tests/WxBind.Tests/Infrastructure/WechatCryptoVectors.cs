@@ -1,6 +1,6 @@
-namespace WxBind.Tests.Wechat;
+namespace WxBind.Tests.Infrastructure;
 
-/// <summary>The published vectors of wechat-protocol.md §3.6.</summary>
+/// <summary>The published vectors of wechat-protocol.md §3.6, for the app's crypto and the emulator's alike.</summary>
 internal static class WechatCryptoVectors
 {
     public const string V1Key = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
