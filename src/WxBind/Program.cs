@@ -24,6 +24,7 @@ builder.AddBinding();
 builder.AddQrLogin();
 builder.AddWechatWeb();
 builder.AddEmulatorHost();
+builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
@@ -51,6 +52,7 @@ app.MapQrSessions();
 app.MapBinding();
 app.MapQrLogin();
 app.MapEmulatorHost();
+app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
 app.Run();
 

@@ -87,3 +87,17 @@ public sealed class EmulatorRoundTripTests
         Assert.Equal([HttpStatusCode.Created, HttpStatusCode.Created, HttpStatusCode.TooManyRequests], statuses);
     }
 }
+
+public sealed class OpenApiTests
+{
+    [Fact]
+    public async Task OpenApiDocumentDescribesTheJsonApi()
+    {
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite);
+        var document = await app.CreateClient().GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("/api/qr-sessions", document, StringComparison.Ordinal);
+        Assert.Contains("/api/account/wechat-binding", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("/_sim/", document, StringComparison.Ordinal);
+    }
+}
