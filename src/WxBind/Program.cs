@@ -12,6 +12,8 @@ using WxBind.Wechat;
 using WxBind.WechatWeb;
 
 var builder = WebApplication.CreateBuilder(args);
+// Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
+builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.AddStorage();
 builder.AddLocalizedUi();

@@ -46,11 +46,17 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
     public bool UseFakeClock { get; init; } = true;
 
     /// <summary>The app on a new, empty database of its own (dropped when the factory is disposed).</summary>
-    public static async Task<WxBindFactory> CreateAsync(StorageProvider provider, IDictionary<string, string?>? settings = null)
+    /// <remarks>
+    /// Extra services go in <paramref name="services"/>, not through <c>WithWebHostBuilder</c>: a
+    /// derived factory would route the loopback clients to this (unstarted) factory's server.
+    /// </remarks>
+    public static async Task<WxBindFactory> CreateAsync(StorageProvider provider, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
         var connectionString = await TestDatabases.CreateAsync(provider);
-        return new WxBindFactory(provider, connectionString, settings, kestrelPort: null, ownsDatabase: true);
+        return new WxBindFactory(provider, connectionString, settings, kestrelPort: null, ownsDatabase: true) { ExtraServices = services };
     }
+
+    private Action<IServiceCollection>? ExtraServices { get; init; }
 
     /// <summary>A second app on the database of <paramref name="other"/>: a restart, or another instance.</summary>
     public static WxBindFactory SharingDatabaseOf(WxBindFactory other, IDictionary<string, string?>? settings = null) =>
@@ -92,6 +98,7 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
                 services.RemoveAll<TimeProvider>();
                 services.AddSingleton<TimeProvider>(Clock);
             }
+            ExtraServices?.Invoke(services);
             foreach (var name in _kestrelPort is null ? LoopbackClientNames : [])
             {
                 services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
