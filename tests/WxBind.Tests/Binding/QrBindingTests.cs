@@ -392,3 +392,27 @@ public sealed class DuplicateScanPushTests
 
     private static string Content(string replyXml) => System.Xml.Linq.XDocument.Parse(replyXml).Root!.Element("Content")!.Value;
 }
+
+public sealed class QrSessionSweeperTests
+{
+    public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task SweeperExpiresOverdueSessionsAndDeletesLongEndedOnes(StorageProvider provider)
+    {
+        await using var app = await WxBindFactory.CreateAsync(provider, AppFixture.SharedSettings);
+        using var browser = BrowserClient.Create(app);
+        var first = await (await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "login" })).Content.ReadFromJsonAsync<JsonElement>();
+        var sweeper = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<WxBind.QrSessions.QrSessionSweeper>().Single();
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        var id = first.GetProperty("id").GetString();
+
+        app.Clock.Advance(TimeSpan.FromSeconds(301));
+        await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal("expired", await connection.ExecuteScalarAsync<string>("SELECT status FROM qr_sessions WHERE id = @id", new { id }));
+
+        app.Clock.Advance(TimeSpan.FromDays(1));
+        await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM qr_sessions WHERE id = @id", new { id }));
+    }
+}
