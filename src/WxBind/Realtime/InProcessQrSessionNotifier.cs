@@ -10,6 +10,13 @@ internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
 
     public ValueTask PublishAsync(string sessionId, CancellationToken cancellationToken = default)
     {
+        Signal(sessionId);
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Wakes this process's listeners of one session.</summary>
+    public void Signal(string sessionId)
+    {
         if (_subscribers.TryGetValue(sessionId, out var subscribers))
         {
             foreach (var subscriber in subscribers.Keys)
@@ -17,7 +24,6 @@ internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
                 subscriber.Signal();
             }
         }
-        return ValueTask.CompletedTask;
     }
 
     public IQrSessionSubscription Subscribe(string sessionId)
