@@ -78,7 +78,7 @@ count_named() { cat "$results"/*.trx 2>/dev/null | grep -o "<UnitTestResult [^>]
 passed=$(sum passed); failed=$(sum failed); total=$(sum total); executed=$(sum executed)
 skipped=$(( ${total:-0} - ${executed:-0} ))
 echo
-echo "PostgreSQL tests: $(count_named "[^\"]*provider: Postgres" Passed) passed, $(count_named "[^\"]*provider: Postgres" Failed) failed"
+echo "PostgreSQL tests: $(count_named Postgres Passed) passed, $(count_named Postgres Failed) failed"
 echo "Browser tests: $(count_named "WxBind\.BrowserTests\." Passed) passed, $(count_named "WxBind\.BrowserTests\." Failed) failed"
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
 exit $status

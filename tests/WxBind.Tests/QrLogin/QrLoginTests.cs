@@ -27,6 +27,16 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         return (email, openId);
     }
 
+    /// <summary>A desktop browser's login QR, scanned by a bound user: the browser, the session id and the confirm link.</summary>
+    private static async Task<(BrowserClient Desktop, string Id, string Link)> ScannedByBoundUserAsync(WxBindFactory app)
+    {
+        var (_, openId) = await BoundUserAsync(app);
+        var desktop = BrowserClient.Create(app);
+        var session = await LoginSessionAsync(desktop);
+        var link = ConfirmLink(await SimClient.For(app).ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
+        return (desktop, session.GetProperty("id").GetString()!, link);
+    }
+
     private static async Task<JsonElement> LoginSessionAsync(BrowserClient browser)
     {
         var response = await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "login" });
@@ -80,11 +90,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task AnotherBrowserCannotExchangeACompletedLogin(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        var (_, openId) = await BoundUserAsync(app);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var link = ConfirmLink(await SimClient.For(app).ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
+        var (desktop, id, link) = await ScannedByBoundUserAsync(app);
+        using var _ = desktop;
         using var phone = BrowserClient.Create(app);
         await phone.SubmitFormAsync(link, new Dictionary<string, string> { ["t"] = Token(link) }, ConfirmPost(link, "Confirm"));
 
@@ -100,11 +107,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task TamperedOrReplayedConfirmLinkIsRefused(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        var (_, openId) = await BoundUserAsync(app);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var link = ConfirmLink(await SimClient.For(app).ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
+        var (desktop, id, link) = await ScannedByBoundUserAsync(app);
+        using var _ = desktop;
         using var phone = BrowserClient.Create(app);
 
         var tampered = link[..^2] + (link[^2] == 'A' ? "BB" : "AA");
@@ -130,11 +134,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task CancelOnThePhoneLeavesTheBrowserLoggedOut(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        var (_, openId) = await BoundUserAsync(app);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var link = ConfirmLink(await SimClient.For(app).ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
+        var (desktop, id, link) = await ScannedByBoundUserAsync(app);
+        using var _ = desktop;
         using var phone = BrowserClient.Create(app);
 
         var cancelled = await phone.SubmitFormAsync(link, new Dictionary<string, string> { ["t"] = Token(link) }, ConfirmPost(link, "Cancel"));
@@ -285,11 +286,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task ExpiredLoginSessionCannotBeUsed()
     {
         await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite, AppFixture.SharedSettings);
-        var (_, openId) = await BoundUserAsync(app);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var link = ConfirmLink(await SimClient.For(app).ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
+        var (desktop, id, link) = await ScannedByBoundUserAsync(app);
+        using var _ = desktop;
 
         app.Clock.Advance(TimeSpan.FromSeconds(301));
 
