@@ -19,23 +19,32 @@ internal static class MessageEndpoints
         group.MapPost("/cgi-bin/message/template/send", TemplateSendAsync);
     }
 
-    private static async Task<IResult> CustomSendAsync(HttpRequest request, AccessTokenStore tokens, UserStore users, CancellationToken cancellationToken)
+    /// <summary>
+    /// What both sends check first, in WeChat's order: the token (40001/42001…), a JSON body
+    /// (47001), a known recipient (40003).
+    /// </summary>
+    private static async Task<(IResult? Error, JsonObject Body, SimUserView User)> ReadSendAsync(
+        HttpRequest request, AccessTokenStore tokens, UserStore users, CancellationToken cancellationToken)
     {
         if (ApiGuard.RejectToken(request, tokens) is { } rejected)
         {
-            return rejected;
+            return (rejected, null!, null!);
         }
-
-        var body = await EmulatorJson.ReadObjectAsync(request, cancellationToken);
-        if (body is null)
+        if (await EmulatorJson.ReadObjectAsync(request, cancellationToken) is not { } body)
         {
-            return WechatError.Result(47001);
+            return (WechatError.Result(47001), null!, null!);
         }
+        return users.Find(EmulatorJson.String(body["touser"])) is { } user
+            ? (null, body, user)
+            : (WechatError.Result(40003), body, null!);
+    }
 
-        var user = users.Find(EmulatorJson.String(body["touser"]));
-        if (user is null)
+    private static async Task<IResult> CustomSendAsync(HttpRequest request, AccessTokenStore tokens, UserStore users, CancellationToken cancellationToken)
+    {
+        var (error, body, user) = await ReadSendAsync(request, tokens, users, cancellationToken);
+        if (error is not null)
         {
-            return WechatError.Result(40003);
+            return error;
         }
 
         var msgType = EmulatorJson.String(body["msgtype"]);
@@ -86,21 +95,10 @@ internal static class MessageEndpoints
         MsgIdGenerator msgIds, PushService push, TimeProvider time, IHostApplicationLifetime lifetime, ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
-        if (ApiGuard.RejectToken(request, tokens) is { } rejected)
+        var (error, body, user) = await ReadSendAsync(request, tokens, users, cancellationToken);
+        if (error is not null)
         {
-            return rejected;
-        }
-
-        var body = await EmulatorJson.ReadObjectAsync(request, cancellationToken);
-        if (body is null)
-        {
-            return WechatError.Result(47001);
-        }
-
-        var user = users.Find(EmulatorJson.String(body["touser"]));
-        if (user is null)
-        {
-            return WechatError.Result(40003);
+            return error;
         }
 
         if (!user.Subscribed)

@@ -37,6 +37,17 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         return (desktop, session.GetProperty("id").GetString()!, link);
     }
 
+    /// <summary>A desktop browser's login QR, scanned by a new WeChat user with no account.</summary>
+    private static async Task<(BrowserClient Desktop, string Id, string OpenId, JsonElement Scan)> ScannedByUnboundUserAsync(WxBindFactory app)
+    {
+        var desktop = BrowserClient.Create(app);
+        var session = await LoginSessionAsync(desktop);
+        var sim = SimClient.For(app);
+        var openId = await sim.NewUserAsync();
+        var scan = await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!);
+        return (desktop, session.GetProperty("id").GetString()!, openId, scan);
+    }
+
     private static async Task<JsonElement> LoginSessionAsync(BrowserClient browser)
     {
         var response = await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "login" });
@@ -172,13 +183,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task UnboundScannerRegistersOnBindCompleteAndIsBound(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var sim = SimClient.For(app);
-        var openId = await sim.NewUserAsync();
-
-        var scan = await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!);
+        var (desktop, id, openId, scan) = await ScannedByUnboundUserAsync(app);
+        using var _ = desktop;
 
         Assert.Contains("尚未绑定", SimClient.ReplyText(scan), StringComparison.Ordinal);
         var view = await ViewAsync(desktop, id);
@@ -211,12 +217,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         {
             await owner.RegisterAsync(email);
         }
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var sim = SimClient.For(app);
-        var openId = await sim.NewUserAsync();
-        await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!);
+        var (desktop, id, openId, _) = await ScannedByUnboundUserAsync(app);
+        using var _ = desktop;
 
         var wrong = await desktop.SubmitFormAsync($"/account/bind-complete?session={id}", new Dictionary<string, string>
         {
@@ -238,12 +240,8 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public async Task BindCompleteIsOnlyForTheBrowserThatScanned(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
-        using var desktop = BrowserClient.Create(app);
-        var session = await LoginSessionAsync(desktop);
-        var id = session.GetProperty("id").GetString()!;
-        var sim = SimClient.For(app);
-        var openId = await sim.NewUserAsync();
-        await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!);
+        var (desktop, id, openId, _) = await ScannedByUnboundUserAsync(app);
+        using var _ = desktop;
         using var other = BrowserClient.Create(app);
         var users = await ScalarAsync<long>(app, "SELECT COUNT(*) FROM users", null);
 
