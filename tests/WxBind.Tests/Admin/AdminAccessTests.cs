@@ -9,7 +9,7 @@ public sealed class AdminAccessTests(AppFixture apps) : IClassFixture<AppFixture
 {
     public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
 
-    public static TheoryData<string> Pages => new() { "/admin" };
+    public static TheoryData<string> Pages => new() { "/admin", "/admin/audit" };
 
     [Theory, MemberData(nameof(Pages))]
     public async Task AnonymousVisitorIsSentToLogin(string page)
