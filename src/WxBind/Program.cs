@@ -1,7 +1,9 @@
 using WxBind;
 using WxBind.Accounts;
+using WxBind.Admin;
 using WxBind.Binding;
 using WxBind.Callback;
+using WxBind.CommandLine;
 using WxBind.EmulatorHost;
 using WxBind.Localization;
 using WxBind.QrLogin;
@@ -15,6 +17,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.AddCommandLine(args);
 builder.AddStorage();
 builder.AddLocalizedUi();
 builder.AddAccounts();
@@ -26,10 +29,15 @@ builder.AddBinding();
 builder.AddQrLogin();
 builder.AddWechatWeb();
 builder.AddEmulatorHost();
+builder.AddAdmin();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
+if (CommandLineExtensions.IsCommand(args))
+{
+    return await app.RunCommandAsync(args); // e.g. admin grant <email>
+}
 
 if (!app.Environment.IsDevelopment())
 {
@@ -57,5 +65,6 @@ app.MapEmulatorHost();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
 app.Run();
+return 0;
 
 public partial class Program;

@@ -1,0 +1,33 @@
+-- The administrator's console: the admin role (kept with the account), the audit of
+-- administrators' actions, the record of every customer-service and template send, and the
+-- indexes the dashboard's counts over time need.
+ALTER TABLE users ADD COLUMN is_admin boolean NOT NULL DEFAULT false;
+
+CREATE TABLE admin_audit (
+    id        bigserial PRIMARY KEY,
+    actor_id  text,
+    actor     text NOT NULL,
+    action    text NOT NULL,
+    subject   text,
+    detail    text,
+    at        bigint NOT NULL
+);
+CREATE INDEX admin_audit_at ON admin_audit (at);
+
+CREATE TABLE wechat_deliveries (
+    id           bigserial PRIMARY KEY,
+    kind         text NOT NULL,
+    openid       text NOT NULL,
+    user_id      text,
+    purpose      text,
+    template_id  text,
+    errcode      integer NOT NULL,
+    errmsg       text,
+    outcome      text NOT NULL,
+    at           bigint NOT NULL
+);
+CREATE INDEX wechat_deliveries_outcome ON wechat_deliveries (outcome, at);
+
+CREATE INDEX binding_ledger_action_at ON binding_ledger (action, at);
+CREATE INDEX binding_ledger_at ON binding_ledger (at);
+CREATE INDEX qr_sessions_created ON qr_sessions (created_at);
