@@ -22,6 +22,10 @@ internal sealed class MessageCustomSendRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MessageCustomSendNews? News { get; set; }
 
+    /// <summary>Why it is sent (e.g. <c>unbind</c>, <c>order_status</c>): kept in the delivery record, never sent to WeChat.</summary>
+    [JsonIgnore]
+    public string? Purpose { get; set; }
+
     public static MessageCustomSendRequest ForText(string openId, string content) =>
         new() { ToUser = openId, MsgType = "text", Text = new() { Content = content } };
 

@@ -23,6 +23,10 @@ internal sealed class MessageTemplateSendRequest
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? ClientMsgId { get; set; }
 
+    /// <summary>Why it is sent (e.g. <c>unbind</c>, <c>order_status</c>): kept in the delivery record, never sent to WeChat.</summary>
+    [JsonIgnore]
+    public string? Purpose { get; set; }
+
     /// <summary>Template keywords, e.g. <c>keyword1</c> → value.</summary>
     [JsonPropertyName("data")]
     public Dictionary<string, MessageTemplateSendValue> Data { get; set; } = [];

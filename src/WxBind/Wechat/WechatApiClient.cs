@@ -12,7 +12,7 @@ namespace WxBind.Wechat;
 /// and retry once. Non-zero errcodes become <see cref="WechatApiException"/>.
 /// </summary>
 internal sealed partial class WechatApiClient(
-    IHttpClientFactory httpClientFactory, IOptions<WechatOptions> options, AccessTokenCache tokens, ILogger<WechatApiClient> logger)
+    IHttpClientFactory httpClientFactory, IOptions<WechatOptions> options, AccessTokenCache tokens, WechatDeliveryLog deliveries, ILogger<WechatApiClient> logger)
 {
     /// <summary>The named HttpClient every WeChat call goes through (tests route it in process).</summary>
     public const string HttpClientName = "Wechat";
@@ -40,9 +40,10 @@ internal sealed partial class WechatApiClient(
     public Task<QrcodeCreateResponse> CreateQrcodeAsync(QrcodeCreateRequest request, CancellationToken cancellationToken = default) =>
         WithTokenAsync<QrcodeCreateResponse>(HttpMethod.Post, "cgi-bin/qrcode/create", "", request, cancellationToken);
 
-    /// <summary><c>POST cgi-bin/message/custom/send</c> (text or news).</summary>
+    /// <summary><c>POST cgi-bin/message/custom/send</c> (text or news); recorded in <see cref="WechatDeliveryLog"/>.</summary>
     public Task SendCustomMessageAsync(MessageCustomSendRequest request, CancellationToken cancellationToken = default) =>
-        WithTokenAsync<WechatApiResponse>(HttpMethod.Post, "cgi-bin/message/custom/send", "", request, cancellationToken);
+        RecordedAsync(new WechatDelivery(WechatDeliveryKind.Custom, request.ToUser, request.Purpose ?? request.MsgType, null, 0, null, WechatDeliveryKind.Sent),
+            () => WithTokenAsync<WechatApiResponse>(HttpMethod.Post, "cgi-bin/message/custom/send", "", request, cancellationToken));
 
     public Task SendCustomTextAsync(string openId, string content, CancellationToken cancellationToken = default) =>
         SendCustomMessageAsync(MessageCustomSendRequest.ForText(openId, content), cancellationToken);
@@ -50,9 +51,10 @@ internal sealed partial class WechatApiClient(
     public Task SendCustomNewsAsync(string openId, WechatArticle article, CancellationToken cancellationToken = default) =>
         SendCustomMessageAsync(MessageCustomSendRequest.ForNews(openId, article), cancellationToken);
 
-    /// <summary><c>POST cgi-bin/message/template/send</c>; the response carries the <c>msgid</c>.</summary>
+    /// <summary><c>POST cgi-bin/message/template/send</c>; the response carries the <c>msgid</c>. Recorded in <see cref="WechatDeliveryLog"/>.</summary>
     public Task<MessageTemplateSendResponse> SendTemplateMessageAsync(MessageTemplateSendRequest request, CancellationToken cancellationToken = default) =>
-        WithTokenAsync<MessageTemplateSendResponse>(HttpMethod.Post, "cgi-bin/message/template/send", "", request, cancellationToken);
+        RecordedAsync(new WechatDelivery(WechatDeliveryKind.Template, request.ToUser, request.Purpose, request.TemplateId, 0, null, WechatDeliveryKind.Sent),
+            () => WithTokenAsync<MessageTemplateSendResponse>(HttpMethod.Post, "cgi-bin/message/template/send", "", request, cancellationToken));
 
     /// <summary><c>GET cgi-bin/user/info</c>.</summary>
     public Task<UserInfoResponse> GetUserInfoAsync(string openId, CancellationToken cancellationToken = default) =>
@@ -78,6 +80,27 @@ internal sealed partial class WechatApiClient(
     /// <summary>The QR image of a ticket (§5.2); the ticket contains <c>+/=</c> and must be escaped.</summary>
     public string BuildShowQrcodeUrl(string ticket) =>
         $"{Options.MpBaseUrl.TrimEnd('/')}/cgi-bin/showqrcode?ticket={Escape(ticket)}";
+
+    /// <summary>Sends, then records the final answer (after any token retry): sent, refused with WeChat's errcode, or failed.</summary>
+    private async Task<T> RecordedAsync<T>(WechatDelivery delivery, Func<Task<T>> send)
+    {
+        try
+        {
+            var result = await send();
+            await deliveries.RecordAsync(delivery);
+            return result;
+        }
+        catch (WechatApiException e)
+        {
+            await deliveries.RecordAsync(delivery with { ErrCode = e.ErrCode, ErrMsg = e.ErrMsg, Outcome = WechatDeliveryKind.Refused });
+            throw;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            await deliveries.RecordAsync(delivery with { ErrCode = WechatErrorCodes.SystemBusy, ErrMsg = e.Message, Outcome = WechatDeliveryKind.Failed });
+            throw;
+        }
+    }
 
     private async Task<T> WithTokenAsync<T>(HttpMethod method, string api, string query, object? body, CancellationToken cancellationToken)
         where T : WechatApiResponse

@@ -23,6 +23,7 @@ internal static class WechatExtensions
         // access_token in query strings: no request logging for this client.
         builder.Services.AddHttpClient(WechatApiClient.HttpClientName).RemoveAllLoggers();
         builder.Services.AddSingleton<AccessTokenCache>();
+        builder.Services.AddSingleton<WechatDeliveryLog>();
         builder.Services.AddTransient<WechatApiClient>();
         return builder;
     }
