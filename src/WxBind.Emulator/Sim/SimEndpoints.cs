@@ -162,7 +162,7 @@ internal static class SimEndpoints
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(qrcodes.NewestFirst().Select(q => new QrcodeView(
-            q.Ticket, q.Url, q.ActionName, q.Scene, q.SceneId, q.SceneStr, q.IsPermanent, q.CreatedAt, q.ExpiresAt, q.IsExpired(now),
+            q.Ticket, q.Url, q.ActionName, q.Scene, q.SceneId, q.SceneStr, q.IsPermanent, q.CreatedAt, q.ExpiresAt, q.IsExpired(now), q.ScannedAt, q.ScannedBy,
             EmulatorUrls.Emulator(request, options.Value, "/cgi-bin/showqrcode?ticket=" + Uri.EscapeDataString(q.Ticket)))).ToArray());
     }
 
@@ -197,4 +197,6 @@ internal sealed record QrcodeView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     bool Expired,
+    DateTimeOffset? ScannedAt,
+    string? ScannedBy,
     string ShowqrcodeUrl);
