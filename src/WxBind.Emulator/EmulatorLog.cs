@@ -22,4 +22,10 @@ internal static partial class EmulatorLog
 
     [LoggerMessage(EventId = 9006, Level = LogLevel.Error, Message = "Background push {Event} failed")]
     public static partial void BackgroundPushFailed(ILogger logger, string @event, Exception exception);
+
+    [LoggerMessage(EventId = 9007, Level = LogLevel.Warning, Message = "Emulator state file could not be read; moved to {Aside} and started with no simulated users")]
+    public static partial void StateFileDamaged(ILogger logger, string aside, Exception exception);
+
+    [LoggerMessage(EventId = 9008, Level = LogLevel.Information, Message = "Phone browser {Method} {Path} answered {Status}")]
+    public static partial void PhoneBrowserRequest(ILogger logger, string method, string path, int status);
 }

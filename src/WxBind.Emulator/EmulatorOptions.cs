@@ -5,6 +5,9 @@ namespace WxBind.Emulator;
 /// </summary>
 public sealed class EmulatorOptions
 {
+    /// <summary>Configuration section bound onto these options, whatever host mounts the emulator.</summary>
+    public const string Section = "Emulator";
+
     /// <summary>Name of the <see cref="IHttpClientFactory"/> client that carries pushes to <see cref="CallbackUrl"/>.</summary>
     public const string PushHttpClientName = "WxBind.Emulator.Push";
 
@@ -37,6 +40,25 @@ public sealed class EmulatorOptions
 
     /// <summary>Scheme and host of the emulator as seen by browsers, e.g. <c>http://localhost:5080</c>; when unset the current request's host is used.</summary>
     public Uri? PublicBaseUrl { get; set; }
+
+    /// <summary>
+    /// The app's origin, the only site the in-WeChat browser opens besides the emulator's own pages;
+    /// when unset, the origin of <see cref="CallbackUrl"/>.
+    /// </summary>
+    public Uri? AppBaseUrl { get; set; }
+
+    /// <summary>
+    /// Where simulated users, their follow state and chat are kept across restarts (<c>Emulator:StateFile</c>,
+    /// relative to the content root); unset keeps them in memory only.
+    /// </summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>
+    /// Host name suffix of the phone's in-WeChat browser: each simulated user browses the app at
+    /// <c>http://{device}.{PhoneBrowserDomain}:{port}</c>, a site of its own, so the desktop's cookies
+    /// are never involved. <c>*.localhost</c> resolves to this machine in browsers.
+    /// </summary>
+    public string PhoneBrowserDomain { get; set; } = "phone.localhost";
 
     /// <summary>How long one push attempt may take before WeChat gives up on it (5 s at WeChat).</summary>
     public TimeSpan PushTimeout { get; set; } = TimeSpan.FromSeconds(5);

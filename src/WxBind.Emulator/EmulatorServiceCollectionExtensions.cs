@@ -1,8 +1,10 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using WxBind.Emulator.Api;
 using WxBind.Emulator.OAuth;
+using WxBind.Emulator.Phone;
 using WxBind.Emulator.Push;
 using WxBind.Emulator.Qrcodes;
 using WxBind.Emulator.Sim;
@@ -25,17 +27,21 @@ public static class EmulatorServiceCollectionExtensions
 
         services.AddOptions<EmulatorOptions>()
             .Configure(configure)
+            .BindConfiguration(EmulatorOptions.Section)
             .Validate(o => !string.IsNullOrEmpty(o.AppId) && !string.IsNullOrEmpty(o.AppSecret) && !string.IsNullOrEmpty(o.Token),
                 "Emulator AppId, AppSecret and Token are required.")
             .Validate(o => o.MessageMode == EmulatorMessageMode.Plain || (o.EncodingAesKey.Length == 43 && o.EncodingAesKey.All(char.IsAsciiLetterOrDigit)),
                 "Emulator EncodingAesKey must be 43 characters [A-Za-z0-9] in Compatible and Safe modes.")
             .Validate(o => o.PushAttempts >= 1 && o.PushTimeout > TimeSpan.Zero, "Emulator PushAttempts must be ≥ 1 and PushTimeout positive.")
             .Validate(o => o.CallbackUrl is null || o.CallbackUrl.IsAbsoluteUri, "Emulator CallbackUrl must be absolute.")
+            .Validate(o => o.AppBaseUrl is null || o.AppBaseUrl.IsAbsoluteUri, "Emulator:AppBaseUrl must be an absolute URL.")
+            .Validate(o => PhoneBrowserProxy.IsValidDomain(o.PhoneBrowserDomain), "Emulator:PhoneBrowserDomain must be a host name such as phone.localhost.")
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<EmulatorFaults>();
         services.TryAddSingleton<AccessTokenStore>();
+        services.TryAddSingleton<UserStateFile>();
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<QrcodeStore>();
         services.TryAddSingleton<OAuthStore>();
@@ -47,6 +53,11 @@ public static class EmulatorServiceCollectionExtensions
         services.TryAddSingleton<PushService>();
         services.TryAddSingleton<SimActions>();
         services.TryAddSingleton<SimBrowser>();
+        services.TryAddSingleton<BrowserTargets>();
+        services.TryAddSingleton<PhoneBrowserProxy>();
+        // The phone's browser is a site of its own, so it answers before the host's pipeline (its
+        // cookies, antiforgery and status pages) ever sees the request.
+        services.AddTransient<IStartupFilter, PhoneBrowserStartupFilter>();
 
         // The emulator enforces WeChat's deadline itself, per attempt.
         services.AddHttpClient(EmulatorOptions.PushHttpClientName, c => c.Timeout = Timeout.InfiniteTimeSpan);

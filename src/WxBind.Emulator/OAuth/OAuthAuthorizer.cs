@@ -53,7 +53,7 @@ internal sealed class OAuthAuthorizer(IOptions<EmulatorOptions> options, OAuthSt
 
         if (users.Find(openId) is not { } user)
         {
-            return AuthorizeDecision.Error(0, "请在微信客户端打开链接（先在模拟手机页选择一个用户）");
+            return AuthorizeDecision.Error(0, "请在微信客户端打开链接（在模拟手机页的聊天或菜单里点开）");
         }
 
         // The emulator consents on the user's behalf; a consent page would add nothing for tests.

@@ -10,7 +10,9 @@ internal sealed record QrTicket(
     long? SceneId,
     string? SceneStr,
     DateTimeOffset CreatedAt,
-    DateTimeOffset? ExpiresAt)
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? ScannedAt = null,
+    string? ScannedBy = null)
 {
     public bool IsPermanent => ExpiresAt is null;
 

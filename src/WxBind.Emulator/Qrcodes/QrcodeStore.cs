@@ -69,6 +69,19 @@ internal sealed class QrcodeStore(TimeProvider time)
         }
     }
 
+    /// <summary>Remembers the latest scan, so the phone can mark a code as used.</summary>
+    public void MarkScanned(QrTicket ticket, string nickname)
+    {
+        lock (_gate)
+        {
+            var index = _tickets.FindIndex(t => t.Ticket == ticket.Ticket);
+            if (index >= 0)
+            {
+                _tickets[index] = _tickets[index] with { ScannedAt = time.GetUtcNow(), ScannedBy = nickname };
+            }
+        }
+    }
+
     public bool IsLive(QrTicket ticket) => !ticket.IsExpired(time.GetUtcNow());
 
     public void Clear()

@@ -59,6 +59,7 @@ internal sealed class SimActions(UserStore users, QrcodeStore qrcodes, PushServi
             message = PushMessage.EventMessage(openId, Now(), "SCAN", qr.Scene, qr.Ticket);
         }
 
+        qrcodes.MarkScanned(qr, users.Find(openId)?.Nickname ?? "");
         users.OpenWindow(openId, EventWindow, 3);
         return await DeliverAsync(message, showReply: true, cancellationToken);
     }

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using WxBind.Emulator.OAuth;
 using WxBind.Emulator.Users;
 
@@ -9,12 +8,12 @@ namespace WxBind.Emulator.Sim;
 
 /// <summary>
 /// The in-WeChat browser behind <c>/_sim/open</c>. Redirects are followed here rather than by the
-/// handler so that the emulator's own authorize URL is answered as this user, and so each user
-/// keeps a cookie jar of their own.
+/// handler so that the emulator's own authorize URL is answered as this user, so each user
+/// keeps a cookie jar of their own, and so every hop is checked against <see cref="BrowserTargets"/>.
 /// </summary>
 internal sealed class SimBrowser(
     IHttpClientFactory httpClientFactory,
-    IOptions<EmulatorOptions> options,
+    BrowserTargets targets,
     UserStore users,
     OAuthAuthorizer authorizer,
     ILogger<SimBrowser> logger)
@@ -35,7 +34,7 @@ internal sealed class SimBrowser(
         for (var hop = 0; hop < MaxHops; hop++)
         {
             visited.Add(current.ToString());
-            if (IsAuthorizeUrl(current))
+            if (targets.IsAuthorizeUrl(current))
             {
                 var decision = authorizer.Decide(QueryHelpers.ParseQuery(current.Query), openId);
                 if (decision.Location is null)
@@ -49,14 +48,14 @@ internal sealed class SimBrowser(
                 continue;
             }
 
-            using var request = new HttpRequestMessage(verb, current);
-            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
-            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,*/*");
-            var cookieHeader = cookies.GetCookieHeader(current);
-            if (cookieHeader.Length > 0)
+            if (!targets.IsAllowed(current))
             {
-                request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+                return new BrowserResult(0, current.ToString(), null, "", visited, targets.RefusalMessage(current));
             }
+
+            using var request = new HttpRequestMessage(verb, current);
+            request.Headers.TryAddWithoutValidation("Accept", "text/html,application/xhtml+xml,*/*");
+            AddIdentity(request, cookies);
 
             if (verb == HttpMethod.Post)
             {
@@ -66,20 +65,7 @@ internal sealed class SimBrowser(
             using var response = await client.SendAsync(request, cancellationToken);
             var status = (int)response.StatusCode;
             EmulatorLog.BrowserRequest(logger, verb.Method, current.AbsolutePath, status);
-            if (response.Headers.TryGetValues("Set-Cookie", out var setCookies))
-            {
-                foreach (var setCookie in setCookies)
-                {
-                    try
-                    {
-                        cookies.SetCookies(current, setCookie);
-                    }
-                    catch (CookieException)
-                    {
-                        // A browser ignores a cookie it cannot parse; so do we.
-                    }
-                }
-            }
+            KeepCookies(response, cookies);
 
             if (status is 301 or 302 or 303 or 307 or 308 && response.Headers.Location is { } location)
             {
@@ -100,12 +86,38 @@ internal sealed class SimBrowser(
         return new BrowserResult(0, current.ToString(), null, "too many redirects", visited);
     }
 
-    private bool IsAuthorizeUrl(Uri url)
+    /// <summary>WeChat's User-Agent and the user's own cookies for <see cref="HttpRequestMessage.RequestUri"/>; never anyone else's.</summary>
+    public static void AddIdentity(HttpRequestMessage request, CookieContainer cookies)
     {
-        const string AuthorizePath = "/connect/oauth2/authorize";
-        return string.Equals(url.AbsolutePath, options.Value.PathBase.TrimEnd('/') + AuthorizePath, StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(url.Host, "open.weixin.qq.com", StringComparison.OrdinalIgnoreCase) && url.AbsolutePath == AuthorizePath);
+        request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+        var cookieHeader = cookies.GetCookieHeader(request.RequestUri!);
+        if (cookieHeader.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Cookie", cookieHeader);
+        }
+    }
+
+    /// <summary>Stores the response's cookies in the user's jar.</summary>
+    public static void KeepCookies(HttpResponseMessage response, CookieContainer cookies)
+    {
+        if (!response.Headers.TryGetValues("Set-Cookie", out var setCookies))
+        {
+            return;
+        }
+
+        foreach (var setCookie in setCookies)
+        {
+            try
+            {
+                cookies.SetCookies(response.RequestMessage!.RequestUri!, setCookie);
+            }
+            catch (CookieException)
+            {
+                // A browser ignores a cookie it cannot parse; so do we.
+            }
+        }
     }
 }
 
-internal sealed record BrowserResult(int Status, string FinalUrl, string? ContentType, string Body, IReadOnlyList<string> Visited);
+/// <summary>What <c>/_sim/open</c> saw; <see cref="Refused"/> says why a hop was not fetched.</summary>
+internal sealed record BrowserResult(int Status, string FinalUrl, string? ContentType, string Body, IReadOnlyList<string> Visited, string? Refused = null);

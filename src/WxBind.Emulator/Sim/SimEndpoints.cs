@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using WxBind.Emulator.Api;
+using WxBind.Emulator.Phone;
 using WxBind.Emulator.Push;
 using WxBind.Emulator.Qrcodes;
 using WxBind.Emulator.Users;
@@ -44,6 +45,10 @@ internal static class SimEndpoints
                 : WithUserAsync(users, body.OpenId, id => actions.ViewAsync(id, body.Url, ct)));
 
         sim.MapPost("/open", OpenAsync);
+        sim.MapPost("/browse", Browse);
+        sim.MapGet("/browser", (string? openid, UserStore users) => users.Find(openid) is { } user
+            ? Results.Ok(new { openid = user.OpenId, url = users.BrowserLocationOf(user.OpenId)?.ToString() })
+            : Problem(404, "unknown openid"));
         sim.MapGet("/inbox", Inbox);
         sim.MapGet("/qrcodes", Qrcodes);
         sim.MapGet("/deliveries", (DeliveryLog log) => TypedResults.Ok(log.NewestFirst()));
@@ -96,7 +101,7 @@ internal static class SimEndpoints
     }
 
     private static async Task<IResult> OpenAsync(SimOpenRequest body, HttpRequest request, UserStore users, SimBrowser browser,
-        IOptions<EmulatorOptions> options, CancellationToken ct)
+        BrowserTargets targets, IOptions<EmulatorOptions> options, CancellationToken ct)
     {
         if (users.Find(body.OpenId) is null)
         {
@@ -108,8 +113,32 @@ internal static class SimEndpoints
             return Problem(400, "url is required");
         }
 
+        if (!targets.IsAllowed(url) && !targets.IsAuthorizeUrl(url))
+        {
+            return Refused(targets.RefusalMessage(url), url.ToString(), []);
+        }
+
         var result = await browser.OpenAsync(body.OpenId!, url, body.Method ?? "GET", body.Form, ct);
-        return TypedResults.Ok(result);
+        return result.Refused is { } refusal ? Refused(refusal, result.FinalUrl, result.Visited) : TypedResults.Ok(result);
+    }
+
+    /// <summary>Where the phone page's frame goes to show a URL in this user's in-WeChat browser.</summary>
+    private static IResult Browse(SimViewRequest body, HttpRequest request, UserStore users, PhoneBrowserProxy proxy, BrowserTargets targets,
+        IOptions<EmulatorOptions> options)
+    {
+        if (users.Find(body.OpenId) is not { } user)
+        {
+            return Problem(404, "unknown openid; create one with POST /_sim/users");
+        }
+
+        if (string.IsNullOrWhiteSpace(body.Url) || !Uri.TryCreate(EmulatorUrls.Origin(request, options.Value), body.Url, out var url))
+        {
+            return Problem(400, "url is required");
+        }
+
+        return proxy.FrameUrl(user, url, request) is { } frameUrl
+            ? TypedResults.Ok(new { openid = user.OpenId, url = url.ToString(), frameUrl = frameUrl.ToString() })
+            : Refused(targets.RefusalMessage(url), url.ToString(), []);
     }
 
     private static IResult Inbox(string? openid, UserStore users)
@@ -133,7 +162,7 @@ internal static class SimEndpoints
     {
         var now = time.GetUtcNow();
         return TypedResults.Ok(qrcodes.NewestFirst().Select(q => new QrcodeView(
-            q.Ticket, q.Url, q.ActionName, q.Scene, q.SceneId, q.SceneStr, q.IsPermanent, q.CreatedAt, q.ExpiresAt, q.IsExpired(now),
+            q.Ticket, q.Url, q.ActionName, q.Scene, q.SceneId, q.SceneStr, q.IsPermanent, q.CreatedAt, q.ExpiresAt, q.IsExpired(now), q.ScannedAt, q.ScannedBy,
             EmulatorUrls.Emulator(request, options.Value, "/cgi-bin/showqrcode?ticket=" + Uri.EscapeDataString(q.Ticket)))).ToArray());
     }
 
@@ -148,6 +177,11 @@ internal static class SimEndpoints
     };
 
     private static JsonHttpResult<SimError> Problem(int status, string error) => TypedResults.Json(new SimError(error), statusCode: status);
+
+    /// <summary>A URL outside the app's origin and the emulator: 403 problem, nothing fetched.</summary>
+    internal static ProblemHttpResult Refused(string detail, string url, IReadOnlyList<string> visited) =>
+        TypedResults.Problem(detail, statusCode: 403, title: "URL refused by the in-WeChat browser",
+            extensions: new Dictionary<string, object?> { ["error"] = detail, ["url"] = url, ["visited"] = visited });
 }
 
 internal sealed record SimError(string Error);
@@ -163,4 +197,6 @@ internal sealed record QrcodeView(
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     bool Expired,
+    DateTimeOffset? ScannedAt,
+    string? ScannedBy,
     string ShowqrcodeUrl);

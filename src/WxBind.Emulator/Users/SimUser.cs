@@ -3,9 +3,12 @@ using System.Net;
 namespace WxBind.Emulator.Users;
 
 /// <summary>A simulated WeChat user; mutable state is only touched under <see cref="UserStore"/>'s lock.</summary>
-internal sealed class SimUser(string openId, string nickname, DateTimeOffset createdAt)
+internal sealed class SimUser(string openId, string nickname, DateTimeOffset createdAt, string deviceId)
 {
     public string OpenId { get; } = openId;
+
+    /// <summary>Names the phone's browser site, <c>{DeviceId}.phone.localhost</c>; lower case, as host names are.</summary>
+    public string DeviceId { get; } = deviceId;
 
     public string Nickname { get; } = nickname;
 
@@ -28,10 +31,32 @@ internal sealed class SimUser(string openId, string nickname, DateTimeOffset cre
 
     public List<InboxItem> Inbox { get; } = [];
 
-    /// <summary>The in-WeChat browser's cookie jar, one per user as on a real phone.</summary>
+    /// <summary>The in-WeChat browser's cookie jar, one per user as on a real phone (kept in memory only).</summary>
     public CookieContainer Cookies { get; } = new();
 
-    public SimUserView View() => new(OpenId, Nickname, Subscribed, SubscribeTime, SubscribeScene, QrScene, QrSceneStr, CreatedAt);
+    /// <summary>The app page the phone's browser last navigated to, for its address bar.</summary>
+    public Uri? BrowserLocation { get; set; }
+
+    public SimUserState State() => new(OpenId, Nickname, CreatedAt, DeviceId, Subscribed, SubscribeTime, SubscribeScene, QrScene, QrSceneStr,
+        WindowExpiresAt, WindowQuota, [.. Inbox]);
+
+    public static SimUser FromState(SimUserState state)
+    {
+        var user = new SimUser(state.OpenId, state.Nickname, state.CreatedAt, state.DeviceId)
+        {
+            Subscribed = state.Subscribed,
+            SubscribeTime = state.SubscribeTime,
+            SubscribeScene = state.SubscribeScene,
+            QrScene = state.QrScene,
+            QrSceneStr = state.QrSceneStr,
+            WindowExpiresAt = state.WindowExpiresAt,
+            WindowQuota = state.WindowQuota,
+        };
+        user.Inbox.AddRange(state.Inbox);
+        return user;
+    }
+
+    public SimUserView View() => new(OpenId, Nickname, Subscribed, SubscribeTime, SubscribeScene, QrScene, QrSceneStr, CreatedAt, DeviceId);
 }
 
 /// <summary>A consistent copy of a user's state for readers outside the lock.</summary>
@@ -43,4 +68,5 @@ internal sealed record SimUserView(
     string SubscribeScene,
     long QrScene,
     string QrSceneStr,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    string DeviceId);

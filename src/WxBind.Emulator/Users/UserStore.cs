@@ -2,20 +2,69 @@ using System.Net;
 
 namespace WxBind.Emulator.Users;
 
-/// <summary>Simulated users, their follow state, customer-service window and chat history.</summary>
-internal sealed class UserStore(TimeProvider time)
+/// <summary>
+/// Simulated users, their follow state, customer-service window and chat history; every change is
+/// saved to the state file when one is configured, and read back on start.
+/// </summary>
+internal sealed class UserStore
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SimUser> _users = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
+    private readonly UserStateFile _file;
     private long _seq;
+
+    public UserStore(TimeProvider time, UserStateFile file)
+    {
+        _time = time;
+        _file = file;
+        if (file.Load() is { } state)
+        {
+            foreach (var user in state.Users)
+            {
+                _users[user.OpenId] = SimUser.FromState(user);
+            }
+
+            _seq = state.Seq;
+        }
+    }
 
     public SimUserView Create(string? nickname)
     {
         lock (_gate)
         {
-            var user = new SimUser(EmulatorIds.NewOpenId(), string.IsNullOrWhiteSpace(nickname) ? $"模拟用户{_users.Count + 1}" : nickname.Trim(), time.GetUtcNow());
+            var user = new SimUser(EmulatorIds.NewOpenId(), string.IsNullOrWhiteSpace(nickname) ? $"模拟用户{_users.Count + 1}" : nickname.Trim(),
+                _time.GetUtcNow(), EmulatorIds.NewDeviceId());
             _users[user.OpenId] = user;
+            Save();
             return user.View();
+        }
+    }
+
+    public SimUserView? FindByDevice(string deviceId)
+    {
+        lock (_gate)
+        {
+            return _users.Values.FirstOrDefault(u => string.Equals(u.DeviceId, deviceId, StringComparison.OrdinalIgnoreCase))?.View();
+        }
+    }
+
+    public Uri? BrowserLocationOf(string openId)
+    {
+        lock (_gate)
+        {
+            return _users.TryGetValue(openId, out var user) ? user.BrowserLocation : null;
+        }
+    }
+
+    public void SetBrowserLocation(string openId, Uri location)
+    {
+        lock (_gate)
+        {
+            if (_users.TryGetValue(openId, out var user))
+            {
+                user.BrowserLocation = location;
+            }
         }
     }
 
@@ -60,10 +109,11 @@ internal sealed class UserStore(TimeProvider time)
             }
 
             user.Subscribed = true;
-            user.SubscribeTime = time.GetUtcNow();
+            user.SubscribeTime = _time.GetUtcNow();
             user.SubscribeScene = scene;
             user.QrScene = qrScene;
             user.QrSceneStr = qrSceneStr;
+            Save();
             return true;
         }
     }
@@ -84,6 +134,7 @@ internal sealed class UserStore(TimeProvider time)
             user.QrSceneStr = "";
             user.WindowExpiresAt = null;
             user.WindowQuota = 0;
+            Save();
             return true;
         }
     }
@@ -97,7 +148,7 @@ internal sealed class UserStore(TimeProvider time)
         lock (_gate)
         {
             var user = _users[openId];
-            var now = time.GetUtcNow();
+            var now = _time.GetUtcNow();
             var expires = now + duration;
             var open = user.WindowExpiresAt is { } current && current > now;
             if (!open || expires >= user.WindowExpiresAt)
@@ -109,6 +160,8 @@ internal sealed class UserStore(TimeProvider time)
             {
                 user.WindowQuota = quota is null ? null : Math.Max(left, quota.Value);
             }
+
+            Save();
         }
     }
 
@@ -118,7 +171,7 @@ internal sealed class UserStore(TimeProvider time)
         lock (_gate)
         {
             var user = _users[openId];
-            if (!user.Subscribed || user.WindowExpiresAt is not { } expires || expires <= time.GetUtcNow())
+            if (!user.Subscribed || user.WindowExpiresAt is not { } expires || expires <= _time.GetUtcNow())
             {
                 return 45015;
             }
@@ -131,6 +184,7 @@ internal sealed class UserStore(TimeProvider time)
                 }
 
                 user.WindowQuota = left - 1;
+                Save();
             }
 
             return 0;
@@ -143,8 +197,9 @@ internal sealed class UserStore(TimeProvider time)
     {
         lock (_gate)
         {
-            var item = new InboxItem(++_seq, direction, kind, time.GetUtcNow(), msgType, content, articles, url, templateId, data);
+            var item = new InboxItem(++_seq, direction, kind, _time.GetUtcNow(), msgType, content, articles, url, templateId, data);
             _users[openId].Inbox.Add(item);
+            Save();
             return item;
         }
     }
@@ -162,6 +217,16 @@ internal sealed class UserStore(TimeProvider time)
         lock (_gate)
         {
             _users.Clear();
+            Save();
+        }
+    }
+
+    // Called under the lock, so the file always holds one consistent state and saves never interleave.
+    private void Save()
+    {
+        if (_file.Enabled)
+        {
+            _file.Save(new UserState(_seq, [.. _users.Values.OrderBy(u => u.CreatedAt).Select(u => u.State())]));
         }
     }
 }

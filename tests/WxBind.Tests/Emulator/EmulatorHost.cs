@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,6 +40,12 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>
+    /// Requests that reached <c>/internal/secret</c>, a stand-in for a local service on another
+    /// port: the test server's handler would deliver any host's request here, so a fetch shows up.
+    /// </summary>
+    public StrongBox<int> SecretHits { get; private init; } = new();
+
     public static async Task<EmulatorHost> StartAsync(EmulatorMessageMode mode = EmulatorMessageMode.Plain, Action<EmulatorOptions>? configure = null)
     {
         var options = new EmulatorOptions
@@ -74,6 +81,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             o.PushAttempts = options.PushAttempts;
             o.RegenerateSignatureOnRetry = options.RegenerateSignatureOnRetry;
             o.DefaultQrExpireSeconds = options.DefaultQrExpireSeconds;
+            o.AppBaseUrl = options.AppBaseUrl;
+            o.StateFile = options.StateFile;
         });
         // Resolved lazily: the TestServer exists only once the app is built.
         builder.Services.AddHttpClient(EmulatorOptions.PushHttpClientName)
@@ -85,7 +94,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         app.MapWechatEmulator("/emulator");
         var callback = new FakeCallback(options);
         callback.Map(app);
-        MapStandInAppPages(app);
+        var secretHits = new StrongBox<int>();
+        MapStandInAppPages(app, secretHits);
         try
         {
             await app.StartAsync();
@@ -97,12 +107,18 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw;
         }
 
-        return new EmulatorHost(app, time, callback);
+        return new EmulatorHost(app, time, callback) { SecretHits = secretHits };
     }
 
     /// <summary>Pages playing the app's part in OAuth and form flows.</summary>
-    private static void MapStandInAppPages(WebApplication app)
+    private static void MapStandInAppPages(WebApplication app, StrongBox<int> secretHits)
     {
+        app.MapGet("/internal/secret", () =>
+        {
+            Interlocked.Increment(ref secretHits.Value);
+            return Results.Text("secret");
+        });
+        app.MapGet("/app/elsewhere", () => Results.Redirect("http://127.0.0.1:6379/internal/secret"));
         app.MapGet("/app/start", (HttpContext context) =>
         {
             context.Response.Cookies.Append("app_session", "s1");
@@ -114,7 +130,9 @@ public sealed class EmulatorHost : IAsyncDisposable
             code = request.Query["code"].ToString(),
             state = request.Query["state"].ToString(),
             session = request.Cookies["app_session"],
+            cookies = request.Headers.Cookie.ToString(),
             userAgent = request.Headers.UserAgent.ToString(),
+            origin = request.Headers.Origin.ToString(),
         }));
         app.MapPost("/app/form", async (HttpRequest request) =>
         {

@@ -29,6 +29,8 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
             ["WxBind:Storage:Provider"] = provider.ToString(),
             [$"ConnectionStrings:{provider}"] = connectionString,
             ["WxBind:PublicBaseUrl"] = kestrelPort is { } port ? $"http://127.0.0.1:{port}" : "http://localhost",
+            // Simulated users stay in memory unless a test gives the emulator a file of its own.
+            ["Emulator:StateFile"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

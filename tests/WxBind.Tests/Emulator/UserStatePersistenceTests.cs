@@ -1,0 +1,73 @@
+using System.Text.Json;
+
+namespace WxBind.Tests.Emulator;
+
+/// <summary>Simulated users, follow state and chat survive a restart when <c>Emulator:StateFile</c> is set.</summary>
+public sealed class UserStatePersistenceTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("wxemu-state-").FullName;
+
+    private string StateFile => Path.Combine(_dir, "data", "emulator.json");
+
+    [Fact]
+    public async Task RestartKeepsUsersFollowStateAndChat()
+    {
+        string openId;
+        string deviceFrame;
+        await using (var first = await EmulatorHost.StartAsync(configure: o => o.StateFile = StateFile))
+        {
+            first.Callback.Responder = push => new CallbackAnswer(200, FakeCallback.TextReply(push, "你好，欢迎"));
+            openId = await first.CreateUserAsync("小张");
+            await first.SimAsync("follow", new { openid = openId });
+            await first.SimAsync("text", new { openid = openId, content = "绑定" });
+            deviceFrame = (await first.SimAsync("browse", new { openid = openId, url = "/app/landing" })).Str("frameUrl");
+        }
+
+        Assert.True(File.Exists(StateFile));
+        await using var second = await EmulatorHost.StartAsync(configure: o => o.StateFile = StateFile);
+
+        var users = await second.GetJsonAsync("/emulator/_sim/users");
+        var user = Assert.Single(users.EnumerateArray());
+        Assert.Equal(openId, user.Str("openid"));
+        Assert.Equal("小张", user.Str("nickname"));
+        Assert.True(user.GetProperty("subscribed").GetBoolean());
+        var inbox = await second.InboxAsync(openId);
+        var chat = inbox.GetProperty("chat").EnumerateArray().Select(m => (m.Str("direction"), m.GetProperty("content").GetString())).ToList();
+        Assert.Contains(("out", "绑定"), chat);
+        Assert.Contains(("in", "你好，欢迎"), chat);
+        // The same phone: its browser site is unchanged, and new messages continue the sequence.
+        Assert.Equal(deviceFrame, (await second.SimAsync("browse", new { openid = openId, url = "/app/landing" })).Str("frameUrl"));
+        await second.SimAsync("text", new { openid = openId, content = "再来" });
+        var seqs = (await second.InboxAsync(openId)).GetProperty("chat").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList();
+        Assert.Equal(seqs.Distinct().Count(), seqs.Count);
+    }
+
+    [Fact]
+    public async Task WithoutAStateFileNothingIsWrittenAndARestartStartsEmpty()
+    {
+        await using (var first = await EmulatorHost.StartAsync())
+        {
+            await first.CreateUserAsync();
+        }
+
+        await using var second = await EmulatorHost.StartAsync();
+        Assert.Empty((await second.GetJsonAsync("/emulator/_sim/users")).EnumerateArray());
+        Assert.False(Directory.Exists(Path.Combine(_dir, "data")));
+    }
+
+    [Fact]
+    public async Task DamagedStateFileIsSetAsideAndTheEmulatorStarts()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StateFile)!);
+        await File.WriteAllTextAsync(StateFile, "{ not json");
+
+        await using var host = await EmulatorHost.StartAsync(configure: o => o.StateFile = StateFile);
+        var openId = await host.CreateUserAsync();
+
+        Assert.Equal("{ not json", await File.ReadAllTextAsync(StateFile + ".damaged"));
+        using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(StateFile));
+        Assert.Equal(openId, saved.RootElement.GetProperty("users")[0].Str("openId"));
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}
