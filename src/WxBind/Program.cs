@@ -3,6 +3,7 @@ using WxBind.Accounts;
 using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.EmulatorHost;
+using WxBind.Instances;
 using WxBind.Localization;
 using WxBind.QrLogin;
 using WxBind.QrSessions;
@@ -15,6 +16,7 @@ var builder = WebApplication.CreateBuilder(args);
 // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+builder.AddInstanceName();
 builder.AddStorage();
 builder.AddLocalizedUi();
 builder.AddAccounts();
@@ -31,6 +33,7 @@ builder.Services.AddOpenApi();
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
 
+app.UseInstanceHeader();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using WxBind.Emulator.Api;
 using WxBind.Emulator.Push;
 using WxBind.Emulator.Qrcodes;
+using WxBind.Emulator.Tokens;
 using WxBind.Emulator.Users;
 
 namespace WxBind.Emulator.Sim;
@@ -48,6 +49,7 @@ internal static class SimEndpoints
         sim.MapGet("/qrcodes", Qrcodes);
         sim.MapGet("/deliveries", (DeliveryLog log) => TypedResults.Ok(log.NewestFirst()));
         sim.MapGet("/menu", (MenuStore menus) => TypedResults.Ok(menus.Current));
+        sim.MapGet("/tokens", (AccessTokenStore tokens) => TypedResults.Ok(tokens.Fetches));
 
         sim.MapGet("/faults", (EmulatorFaults faults) => TypedResults.Ok(faults.Snapshot()));
         sim.MapPost("/faults", (SimFaultsRequest body, EmulatorFaults faults) =>
