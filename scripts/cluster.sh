@@ -5,6 +5,7 @@
 #   scripts/cluster.sh up N     publish (Release), start everything, print the URLs
 #   scripts/cluster.sh status   what runs, and whether each instance is healthy
 #   scripts/cluster.sh down     stop exactly what `up` started
+#   scripts/cluster.sh stop-instance I | start-instance I    one instance (a rolling restart)
 #
 # Settings (environment):
 #   WXBIND_CLUSTER_POSTGRES   a connection string to use instead of a throwaway PostgreSQL
@@ -102,6 +103,19 @@ start_postgres() {
   postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=wxbind;Maximum Pool Size=40"
 }
 
+# Instance I on port base+100+I, named appI; the caller waits for it to be healthy.
+start_instance() {
+  local i=$1 port=$(($base + 100 + $1))
+  log "instance app$i on http://127.0.0.1:$port"
+  # Development: the emulator's account values (appsettings.Development.json), emulator not mounted.
+  # shellcheck disable=SC1091
+  (. "$state/instance.env"
+   ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
+     WxBind__InstanceName="app$i" WxBind__Storage__Provider=Postgres Emulator__Enabled=false \
+     Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator" \
+     start_process "app$i" "$state/publish/app" dotnet WxBind.dll)
+}
+
 up() {
   local count=${1:-}
   [[ "$count" =~ ^[1-9][0-9]?$ ]] || die "up needs the number of instances (1-99), e.g. 'up 3'"
@@ -136,19 +150,17 @@ up() {
     start_process emulator "$publish/emulator" dotnet WxBind.EmulatorServer.dll
   wait_healthy emulator "$emu_url/healthz"
 
-  local upstreams="" i port
+  # What every instance gets, kept for start-instance (mode 600: it may hold a database password).
+  (umask 077 && {
+    printf 'export ConnectionStrings__Postgres=%q\n' "$postgres"
+    printf 'export WxBind__PublicBaseUrl=%q\n' "$lb_url"
+  } >"$state/instance.env")
+  local upstreams="" i
   for i in $(seq 1 "$count"); do
-    port=$((base + 100 + i))
-    log "instance app$i on http://127.0.0.1:$port"
-    ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
-      WxBind__InstanceName="app$i" WxBind__PublicBaseUrl="$lb_url" \
-      WxBind__Storage__Provider=Postgres ConnectionStrings__Postgres="$postgres" \
-      Emulator__Enabled=false \
-      Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator" \
-      start_process "app$i" "$publish/app" dotnet WxBind.dll
-    upstreams+="    server 127.0.0.1:$port max_fails=1 fail_timeout=5s;"$'\n'
+    start_instance "$i"
+    upstreams+="    server 127.0.0.1:$((base + 100 + i)) max_fails=1 fail_timeout=5s;"$'\n'
   done
-  # The first instance migrates alone; the others then start at once (they would wait on the lock anyway).
+  # Started together: migrations serialise on an advisory lock, so each script runs once.
   for i in $(seq 1 "$count"); do wait_healthy "app$i" "http://127.0.0.1:$((base + 100 + i))/healthz"; done
 
   log "nginx on $lb_url"
@@ -224,8 +236,26 @@ down() {
     fi
     rm -rf "$data" "$state/pgdata"
   fi
-  rm -f "$state/cluster.env"
+  rm -f "$state/cluster.env" "$state/instance.env"
   echo "cluster stopped (logs kept in $state/logs)"
+}
+
+# --- one instance at a time (rolling restarts) --------------------------------------------------
+instance_command() {
+  local action=$1 i=${2:-}
+  [[ "$i" =~ ^[1-9][0-9]?$ ]] || die "$action-instance needs an instance number, e.g. '$action-instance 2'"
+  [ -f "$state/instance.env" ] || die "no cluster is up (state in $state)"
+  if [ "$action" = stop ]; then
+    [ -f "$state/pids/app$i.pid" ] || die "app$i is not running"
+    stop_pid "$state/pids/app$i.pid"
+    echo "app$i stopped; nginx sends its share to the others"
+  else
+    alive "$state/pids/app$i.pid" && die "app$i is already running"
+    port_free $((base + 100 + i)) || die "port $((base + 100 + i)) is taken"
+    start_instance "$i"
+    wait_healthy "app$i" "http://127.0.0.1:$((base + 100 + i))/healthz"
+    echo "app$i is back"
+  fi
 }
 
 # --- status -----------------------------------------------------------------------------------
@@ -257,5 +287,7 @@ case "${1:-}" in
   up) up "${2:-}" ;;
   down) down ;;
   status) status ;;
+  stop-instance) instance_command stop "${2:-}" ;;
+  start-instance) instance_command start "${2:-}" ;;
   *) usage ;;
 esac
