@@ -12,6 +12,7 @@
 #   WXBIND_CLUSTER_BASE_PORT  ports: nginx base+80, emulator base+90, instances base+101..,
 #                             throwaway PostgreSQL base+432 (default 24000)
 #   WXBIND_CLUSTER_STATE      pid files, logs and the rendered configs (default artifacts/cluster)
+#   WXBIND_CLUSTER_REUSE_PUBLISH=1  start the build published by an earlier `up` (no publish)
 # Wechat__* and WxBind__* variables reach both the emulator and the instances.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,7 +32,7 @@ pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1;
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 usage() {
-  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -130,12 +131,16 @@ up() {
   # Whatever stops `up` half-way (a failed step, Ctrl-C) stops what it had started.
   trap 'echo "cluster.sh: up did not finish; stopping what was started" >&2; down >/dev/null 2>&1 || true' EXIT
 
-  log "publishing the app and the emulator (Release)"
   local publish="$state/publish"
-  dotnet publish src/WxBind/WxBind.csproj -c Release -o "$publish/app" --nologo -v quiet >"$state/logs/publish.log" 2>&1 \
-    || { tail -n 30 "$state/logs/publish.log" >&2; die "publishing the app failed"; }
-  dotnet publish src/WxBind.EmulatorServer/WxBind.EmulatorServer.csproj -c Release -o "$publish/emulator" --nologo -v quiet >>"$state/logs/publish.log" 2>&1 \
-    || { tail -n 30 "$state/logs/publish.log" >&2; die "publishing the emulator failed"; }
+  if [ -n "${WXBIND_CLUSTER_REUSE_PUBLISH:-}" ] && [ -f "$publish/app/WxBind.dll" ] && [ -f "$publish/emulator/WxBind.EmulatorServer.dll" ]; then
+    log "reusing the published build in $publish"
+  else
+    log "publishing the app and the emulator (Release)"
+    dotnet publish src/WxBind/WxBind.csproj -c Release -o "$publish/app" --nologo -v quiet >"$state/logs/publish.log" 2>&1 \
+      || { tail -n 30 "$state/logs/publish.log" >&2; die "publishing the app failed"; }
+    dotnet publish src/WxBind.EmulatorServer/WxBind.EmulatorServer.csproj -c Release -o "$publish/emulator" --nologo -v quiet >>"$state/logs/publish.log" 2>&1 \
+      || { tail -n 30 "$state/logs/publish.log" >&2; die "publishing the emulator failed"; }
+  fi
 
   postgres=${WXBIND_CLUSTER_POSTGRES:-}
   if [ -z "$postgres" ]; then
