@@ -26,9 +26,9 @@ command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install wrk)"
 
 export WXBIND_CLUSTER_STATE="$root/artifacts/cluster-load"
 export WXBIND_CLUSTER_BASE_PORT=${WXBIND_LOAD_BASE_PORT:-24700}
-# One client address makes every request: lift the per-address limits. Request logging at
-# Information would measure the console, not the app.
-export WxBind__QrSessions__CreatePermitsPerMinute=100000000 Logging__LogLevel__Default=Warning
+# One client address makes every request: the per-address QR limit at its highest (10000 a minute
+# per instance). Request logging at Information would measure the console, not the app.
+export WxBind__QrSessions__CreatePermitsPerMinute=10000 Logging__LogLevel__Default=Warning
 site="http://127.0.0.1:$((WXBIND_CLUSTER_BASE_PORT + 80))"
 psql_cluster() { psql -X -A -t -q -h 127.0.0.1 -p $((WXBIND_CLUSTER_BASE_PORT + 432)) -U postgres -d wxbind -c "$1"; }
 work="$WXBIND_CLUSTER_STATE/load"
