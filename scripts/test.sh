@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite. As root on Debian it installs what the suites need (PostgreSQL,
-# Chromium, Node.js) when missing, starts a throwaway PostgreSQL cluster on loopback, switches
-# the PostgreSQL and browser suites on, and stops what it started.
+# Chromium, Node.js, nginx for the cluster tests) when missing, starts a throwaway PostgreSQL
+# cluster on loopback, switches the PostgreSQL and browser suites on, and stops what it started.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -15,15 +15,20 @@ missing=()
 [ -x "$(pg_bindir)/postgres" ] || missing+=(postgresql)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
+    # Keep the packages from starting their own services (nginx on port 80); the tests start their own.
+    policy=""
+    if [ ! -e /usr/sbin/policy-rc.d ]; then printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && policy=1; fi
     apt-get update -qq
     # A package's post-install step may fail to start a service in a container; what matters is
     # that the programs are there, which is checked below.
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
       || echo "apt-get reported an error; going on with whatever was installed" >&2
+    if [ -n "$policy" ]; then rm -f /usr/sbin/policy-rc.d; fi
   else
     log "not root or no apt-get: cannot install ${missing[*]}; the suites that need them are skipped unless switched on"
   fi
@@ -58,6 +63,10 @@ fi
 if [ -n "${WXBIND_REQUIRE_POSTGRES:-}" ] && [ -z "${WXBIND_TEST_POSTGRES:-}" ]; then
   echo "PostgreSQL is required but could not be installed or started" >&2; exit 1
 fi
+# The cluster tests (nginx in front of several instances) are part of the PostgreSQL suite.
+if [ -n "${WXBIND_REQUIRE_POSTGRES:-}" ] && ! { [ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1; }; then
+  echo "nginx is required for the cluster tests but could not be installed" >&2; exit 1
+fi
 if [ -n "${WXBIND_REQUIRE_BROWSER:-}" ] && [ -z "${WXBIND_TEST_BROWSER:-}" ]; then
   echo "Chromium is required but could not be installed" >&2; exit 1
 fi
@@ -83,5 +92,6 @@ skipped=$(( ${total:-0} - ${executed:-0} ))
 echo
 echo "PostgreSQL tests: $(count_named Postgres Passed) passed, $(count_named Postgres Failed) failed"
 echo "Browser tests: $(count_named "WxBind\.BrowserTests\." Passed) passed, $(count_named "WxBind\.BrowserTests\." Failed) failed"
+echo "Cluster tests (nginx, several instances): $(count_named "WxBind\.ClusterTests\." Passed) passed, $(count_named "WxBind\.ClusterTests\." Failed) failed"
 echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped} skipped"
 exit $status

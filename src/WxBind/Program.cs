@@ -5,6 +5,7 @@ using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.CommandLine;
 using WxBind.EmulatorHost;
+using WxBind.Instances;
 using WxBind.Localization;
 using WxBind.QrLogin;
 using WxBind.QrSessions;
@@ -18,6 +19,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 builder.AddCommandLine(args);
+builder.AddInstanceName();
 builder.AddStorage();
 builder.AddLocalizedUi();
 builder.AddAccounts();
@@ -39,6 +41,7 @@ if (CommandLineExtensions.IsCommand(args))
     return await app.RunCommandAsync(args); // e.g. admin grant <email>
 }
 
+app.UseInstanceHeader();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");

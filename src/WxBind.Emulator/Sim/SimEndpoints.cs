@@ -7,6 +7,7 @@ using WxBind.Emulator.Api;
 using WxBind.Emulator.Phone;
 using WxBind.Emulator.Push;
 using WxBind.Emulator.Qrcodes;
+using WxBind.Emulator.Tokens;
 using WxBind.Emulator.Users;
 
 namespace WxBind.Emulator.Sim;
@@ -53,6 +54,7 @@ internal static class SimEndpoints
         sim.MapGet("/qrcodes", Qrcodes);
         sim.MapGet("/deliveries", (DeliveryLog log) => TypedResults.Ok(log.NewestFirst()));
         sim.MapGet("/menu", (MenuStore menus) => TypedResults.Ok(menus.Current));
+        sim.MapGet("/tokens", (AccessTokenStore tokens) => TypedResults.Ok(tokens.Fetches));
 
         sim.MapGet("/faults", (EmulatorFaults faults) => TypedResults.Ok(faults.Snapshot()));
         sim.MapPost("/faults", (SimFaultsRequest body, EmulatorFaults faults) =>

@@ -15,11 +15,26 @@ internal sealed class AccessTokenStore(TimeProvider time, EmulatorFaults faults)
     private TokenEntry? _current;
     private TokenEntry? _stable;
     private DateTimeOffset? _lastForceRefresh;
+    private int _tokenFetches;
+    private int _stableTokenFetches;
+
+    /// <summary>Successful calls so far: instances sharing one token should fetch it once between them.</summary>
+    public TokenFetchCounts Fetches
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return new TokenFetchCounts(_tokenFetches, _stableTokenFetches);
+            }
+        }
+    }
 
     public IssuedToken Issue()
     {
         lock (_gate)
         {
+            _tokenFetches++;
             var now = time.GetUtcNow();
             // Only the immediately previous token keeps the 5-minute grace; older ones die now.
             foreach (var entry in _tokens.Values.Where(e => !e.Stable && e != _current && e.InvalidAt > now))
@@ -41,6 +56,7 @@ internal sealed class AccessTokenStore(TimeProvider time, EmulatorFaults faults)
     {
         lock (_gate)
         {
+            _stableTokenFetches++;
             var now = time.GetUtcNow();
             var live = _stable is not null && _stable.InvalidAt > now;
             if (forceRefresh && live && _lastForceRefresh is { } last && now - last < ForceRefreshSpacing)
@@ -126,3 +142,5 @@ internal sealed class AccessTokenStore(TimeProvider time, EmulatorFaults faults)
 }
 
 internal sealed record IssuedToken(string AccessToken, int ExpiresIn);
+
+internal sealed record TokenFetchCounts(int Token, int StableToken);

@@ -97,6 +97,22 @@ public class AccessTokenTests
         Assert.Equal(0, (await UserInfoAsync(host, token)).ErrCode());
     }
 
+    [Fact]
+    public async Task SimTokensCountsSuccessfulFetchesOnly()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        await host.GetAccessTokenAsync();
+        await host.GetAccessTokenAsync();
+        await host.GetJsonAsync($"{TokenUrl}&appid={EmulatorHost.AppId}&secret=wrong");
+        await host.PostJsonAsync("/emulator/cgi-bin/stable_token",
+            new { grant_type = "client_credential", appid = EmulatorHost.AppId, secret = EmulatorHost.AppSecret });
+
+        var counts = await host.GetJsonAsync("/emulator/_sim/tokens");
+
+        Assert.Equal(2, counts.GetProperty("token").GetInt32());
+        Assert.Equal(1, counts.GetProperty("stableToken").GetInt32());
+    }
+
     private static async Task<System.Text.Json.JsonElement> UserInfoAsync(EmulatorHost host, string token)
     {
         var openId = await host.CreateUserAsync();
