@@ -90,7 +90,7 @@ mkdir -p "$WXBIND_CLUSTER_STATE"
   printf '%-5s %2s  %7s  %8s  %8s  %7s  %5s  %6s  %6s  %6s  %6s  %s\n' scen N "req/s" "p50" "p99" "non-2xx" "cpu" "apps" "nginx" "emu" "pg" "socket errors"
 } | tee -a "$results"
 
-reuse=""
+reuse=${WXBIND_CLUSTER_REUSE_PUBLISH:-}
 for n in "${sizes[@]}"; do
   WXBIND_CLUSTER_REUSE_PUBLISH=$reuse scripts/cluster.sh up "$n" >/dev/null
   reuse=1
