@@ -9,8 +9,7 @@ public sealed class WechatLoginPagesTests
     public async Task UnboundFollowerTapsTheLinkRegistersAndIsBound()
     {
         await using var session = await ChromiumSession.StartAsync();
-        var phone = await session.NewPageAsync();
-        await phone.GotoAsync("/emulator/phone");
+        var phone = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(phone);
 
         // A follow without a scene is welcomed with the signed link.
@@ -48,8 +47,7 @@ public sealed class WechatLoginPagesTests
         await site.FillAsync("#Input_Password", "secret-pass-1");
         await site.ClickAsync("[data-testid=register-submit]");
         await site.WaitForURLAsync("**/account");
-        var phone = await session.NewPageAsync();
-        await phone.GotoAsync("/emulator/phone");
+        var phone = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(phone);
         await phone.ClickAsync("#follow");
         await Expect(phone.Locator("#follow-state"), "已关注");
