@@ -33,12 +33,24 @@ public sealed class ChromiumSession : IAsyncDisposable
         return session;
     }
 
+    /// <summary>What WeChat's own browser sends: the in-WeChat pages ask for it before anything else.</summary>
+    public const string WechatUserAgent =
+        "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/120.0.0.0 Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F35) NetType/WIFI Language/zh_CN";
+
     /// <summary>A fresh browser profile (its own cookies), as a separate person would have.</summary>
-    public async Task<IPage> NewPageAsync(string? acceptLanguage = "zh-CN")
+    public async Task<IPage> NewPageAsync(string? acceptLanguage = "zh-CN", string? userAgent = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Root.ToString(), Locale = acceptLanguage });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Root.ToString(), Locale = acceptLanguage, UserAgent = userAgent });
         context.SetDefaultTimeout(15_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>A phone running WeChat: the emulator's phone page, whose in-WeChat browser says it is WeChat's.</summary>
+    public async Task<IPage> NewPhoneAsync(string? acceptLanguage = "zh-CN")
+    {
+        var phone = await NewPageAsync(acceptLanguage, WechatUserAgent);
+        await phone.GotoAsync("/emulator/phone");
+        return phone;
     }
 
     /// <summary>On the emulator's phone page: a new simulated WeChat user, selected and ready.</summary>

@@ -43,8 +43,16 @@ public sealed class QrLoginPagesTests
 
         await ScanNewestAsync(desktop, phone);
 
-        await desktop.WaitForURLAsync("**/account/bind-complete**");
+        // Nothing is bound before the scanner agrees on the phone.
+        await Expect(desktop.Locator("[data-testid=qr-status]"), "同意绑定");
         await Expect(phone.Locator("#chat .msg.in").Last, "尚未绑定");
+        await phone.Locator("#chat .msg.in a").Last.ClickAsync();
+        var wechatBrowser = phone.FrameLocator("#browser iframe");
+        await Expect(wechatBrowser.Locator("[data-testid=confirm-browser]"), "·");
+        await wechatBrowser.Locator("[data-testid=agree-bind-submit]").ClickAsync();
+        await Expect(wechatBrowser.Locator("[data-testid=agree-outcome]"), "已同意");
+
+        await desktop.WaitForURLAsync("**/account/bind-complete**");
         var email = $"u{Guid.NewGuid():N}@example.com";
         await desktop.FillAsync("#RegisterForm_Email", email);
         await desktop.FillAsync("#RegisterForm_DisplayName", "扫码注册");
@@ -53,6 +61,49 @@ public sealed class QrLoginPagesTests
         await desktop.WaitForURLAsync("**/account");
         await desktop.WaitForSelectorAsync("[data-testid=binding]");
         Assert.Equal(email, await desktop.TextContentAsync("[data-testid=profile-email]"));
+        await phone.ClickAsync("#browser-close");
+        await Expect(phone.Locator("#chat .msg.in").Last, "绑定成功");
+    }
+
+    [BrowserFact]
+    public async Task DecliningOnThePhoneLeavesTheDesktopLoggedOutWithAMessage()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var phone = await session.NewPageAsync();
+        await phone.GotoAsync("/emulator/phone");
+        await ChromiumSession.NewPhoneUserAsync(phone);
+        var desktop = await session.NewPageAsync();
+        await desktop.GotoAsync("/account/login");
+
+        await ScanNewestAsync(desktop, phone);
+        await phone.Locator("#chat .msg.in a").Last.ClickAsync();
+        await phone.FrameLocator("#browser iframe").Locator("[data-testid=agree-bind-cancel]").ClickAsync();
+
+        await Expect(desktop.Locator("[data-testid=qr-status]"), "已在手机上拒绝绑定");
+        await Assertions.Expect(desktop.Locator("[data-testid=qr-retry]")).ToBeVisibleAsync();
+        Assert.Contains("/account/login", desktop.Url, StringComparison.Ordinal);
+    }
+
+    [BrowserFact]
+    public async Task WhenNoCodeCanBeMadeThePanelSaysSoAndOffersARetry()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var desktop = await session.NewPageAsync();
+        // WeChat unreachable: the server answers the QR request with a problem.
+        await desktop.RouteAsync("**/api/qr-sessions", route => route.Request.Method == "POST"
+            ? route.FulfillAsync(new RouteFulfillOptions { Status = 503, ContentType = "application/problem+json", Body = "{\"status\":503}" })
+            : route.ContinueAsync());
+        await desktop.GotoAsync("/account/login");
+
+        await Expect(desktop.Locator("[data-testid=qr-status]"), "无法获取二维码");
+        await Assertions.Expect(desktop.Locator("[data-testid=qr-retry]")).ToBeVisibleAsync();
+        Assert.True(await desktop.Locator("[data-testid=qr-image]").IsHiddenAsync());
+
+        await desktop.UnrouteAsync("**/api/qr-sessions");
+        await desktop.ClickAsync("[data-testid=qr-retry]");
+        await desktop.WaitForSelectorAsync("[data-testid=qr-image][src*='qr.png']");
+        await Expect(desktop.Locator("[data-testid=qr-status]"), "请用微信扫一扫");
+        await Assertions.Expect(desktop.Locator("[data-testid=qr-retry]")).ToBeHiddenAsync();
     }
 
     [BrowserFact]

@@ -9,8 +9,7 @@ public sealed class WechatLoginPagesTests
     public async Task UnboundFollowerTapsTheLinkRegistersAndIsBound()
     {
         await using var session = await ChromiumSession.StartAsync();
-        var phone = await session.NewPageAsync();
-        await phone.GotoAsync("/emulator/phone");
+        var phone = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(phone);
 
         // A follow without a scene is welcomed with the signed link.
@@ -48,8 +47,7 @@ public sealed class WechatLoginPagesTests
         await site.FillAsync("#Input_Password", "secret-pass-1");
         await site.ClickAsync("[data-testid=register-submit]");
         await site.WaitForURLAsync("**/account");
-        var phone = await session.NewPageAsync();
-        await phone.GotoAsync("/emulator/phone");
+        var phone = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(phone);
         await phone.ClickAsync("#follow");
         await Expect(phone.Locator("#follow-state"), "已关注");
@@ -70,6 +68,52 @@ public sealed class WechatLoginPagesTests
         // The website sees the binding too.
         await site.ReloadAsync();
         await site.WaitForSelectorAsync("[data-testid=binding]");
+    }
+
+    [BrowserFact]
+    public async Task LinkForwardedToAnotherWechatUserIsRefusedWithAClearPage()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var owner = await session.NewPhoneAsync();
+        await ChromiumSession.NewPhoneUserAsync(owner);
+        await owner.ClickAsync("#follow");
+        await Expect(owner.Locator("#chat .msg.in").Last, "欢迎关注");
+        var link = await owner.Locator("#chat .msg.in a.link").Last.GetAttributeAsync("href");
+        Assert.NotNull(link);
+
+        // The message is forwarded: a second WeChat user, on their own phone, opens the link.
+        var other = await session.NewPhoneAsync();
+        await ChromiumSession.NewPhoneUserAsync(other);
+        await other.GotoAsync(link);
+
+        await Expect(other.Locator("[data-testid=wx-refusal]"), "这个链接不是发给你的");
+        await Expect(other.Locator("[data-testid=wx-refusal-message]"), "发送“绑定”");
+        await Assertions.Expect(other.Locator("form")).ToHaveCountAsync(0);
+        await ChromiumSession.ScreenshotAsync(other, "wx-link-not-yours");
+
+        // Its owner still can: the refusal spent nothing.
+        await owner.Locator("#chat .msg.in a.link").Last.ClickAsync();
+        await Expect(owner.FrameLocator("#browser iframe").Locator("h1"), "微信登录");
+        await owner.FrameLocator("#browser iframe").Locator("[data-testid=wx-register-link]").WaitForAsync();
+    }
+
+    [BrowserFact]
+    public async Task LinkOpenedOutsideWechatShowsItAsACodeToScan()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var phone = await session.NewPhoneAsync();
+        await ChromiumSession.NewPhoneUserAsync(phone);
+        await phone.ClickAsync("#follow");
+        await Expect(phone.Locator("#chat .msg.in").Last, "欢迎关注");
+        var link = await phone.Locator("#chat .msg.in a.link").Last.GetAttributeAsync("href");
+
+        var desktop = await session.NewPageAsync();
+        await desktop.GotoAsync(link!);
+
+        await Expect(desktop.Locator("[data-testid=wx-open-in-wechat] h1"), "请在微信中打开");
+        var qr = desktop.Locator("[data-testid=wx-open-qr]");
+        await Assertions.Expect(qr).ToBeVisibleAsync();
+        Assert.True(await qr.EvaluateAsync<bool>("img => img.complete && img.naturalWidth > 100"));
     }
 
     private static Task Expect(ILocator locator, string text) =>

@@ -22,7 +22,24 @@ internal static class BindingMessages
         _ => "二维码无效，本次扫码未做任何更改。",
     };
 
+    /// <summary>A QR login happened: which account, and the browser, IP address and time, so a stranger's login stands out.</summary>
+    public static string QrLogin(User user, LoginFacts facts) =>
+        $"登录提醒：网站账号{Name(user)}刚刚通过微信扫码登录。{facts}。如非本人操作，请立即在网站上修改密码。";
+
+    /// <summary>A scanner of a login code agreed, and the account logged into or created on that screen is now bound.</summary>
+    public static string BoundByQrLogin(User user, LoginFacts facts) =>
+        $"绑定成功！你的微信已绑定网站账号{Name(user)}，该账号已在网页上登录。{facts}。如非本人操作，请发送“解绑”。";
+
     // 「显示名」(m***@example.com): enough for the user to recognise the account.
     private static string Name(User? user) =>
         user is null ? "" : $"「{Masking.DisplayName(user.DisplayName)}」（{Masking.Email(user.Email)}）";
+}
+
+/// <summary>Where a login came from, as the WeChat user reads it (times in China Standard Time).</summary>
+internal sealed record LoginFacts(string Browser, string? Ip, DateTimeOffset At)
+{
+    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
+
+    public override string ToString() =>
+        $"浏览器：{Browser}；IP 地址：{Ip ?? "未知"}；时间：{At.ToOffset(ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}（北京时间）";
 }

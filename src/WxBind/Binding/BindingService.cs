@@ -117,7 +117,7 @@ internal sealed partial class BindingService(
     /// The binding rules inside the caller's transaction: bind, or report an existing binding or a
     /// conflict (recorded in the ledger). Nothing is ever overwritten.
     /// </summary>
-    private async Task<BindResult> ApplyRulesAsync(DbConnection connection, DbTransaction transaction, User user, string openId, string via, CancellationToken cancellationToken)
+    public async Task<BindResult> ApplyRulesAsync(DbConnection connection, DbTransaction transaction, User user, string openId, string via, CancellationToken cancellationToken)
     {
         var byOpenId = await BindingStore.FindByOpenIdAsync(connection, transaction, AppId, openId, cancellationToken);
         if (byOpenId is not null && byOpenId.UserId == user.Id)

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.RateLimiting;
@@ -11,11 +12,13 @@ using WxBind.Storage;
 namespace WxBind.QrLogin;
 
 /// <summary>
-/// <c>/account/bind-complete</c>: an unbound WeChat user scanned the login QR; in this browser
-/// they log in or register, and the scanner's openid is bound to that account in the same step.
+/// <c>/account/bind-complete</c>: an unbound WeChat user scanned the login QR and agreed on the
+/// phone; in this browser they log in or register, and the scanner's openid is bound to that
+/// account in the same step. One submission at a time holds the session, so parallel logins and
+/// registrations end with at most one account bound and no account left over.
 /// </summary>
 [EnableRateLimiting(AccountsExtensions.LoginRateLimit)]
-public sealed class BindCompleteModel(AccountService accounts, IStringLocalizer<SharedResource> text) : PageModel
+public sealed class BindCompleteModel(AccountService accounts, UserManager<User> users, IStringLocalizer<SharedResource> text) : PageModel
 {
     private QrLoginService Login => HttpContext.RequestServices.GetRequiredService<QrLoginService>();
 
@@ -47,8 +50,17 @@ public sealed class BindCompleteModel(AccountService accounts, IStringLocalizer<
         {
             return await PageAsync();
         }
+        if (await Login.ClaimAsync(session, HttpContext.RequestAborted) is not { } claim)
+        {
+            return await PageAsync(text["BindCompleteBusy"]);
+        }
         var (user, error) = await accounts.CheckPasswordAsync(LoginForm);
-        return user is null ? await PageAsync(error) : await CompleteAsync(session, user);
+        if (user is null)
+        {
+            await Login.ReleaseAsync(session, claim, HttpContext.RequestAborted);
+            return await PageAsync(error);
+        }
+        return await CompleteAsync(session, claim, user, newAccount: false);
     }
 
     public async Task<IActionResult> OnPostRegisterAsync()
@@ -59,16 +71,38 @@ public sealed class BindCompleteModel(AccountService accounts, IStringLocalizer<
         {
             return await PageAsync();
         }
+        // Claimed before the account exists: a parallel login or registration on this session is
+        // turned away before it makes anything.
+        if (await Login.ClaimAsync(session, HttpContext.RequestAborted) is not { } claim)
+        {
+            return await PageAsync(text["BindCompleteBusy"]);
+        }
         var (user, errors) = await accounts.RegisterAsync(RegisterForm);
-        return user is null ? await PageAsync([.. errors]) : await CompleteAsync(session, user);
+        if (user is null)
+        {
+            await Login.ReleaseAsync(session, claim, HttpContext.RequestAborted);
+            return await PageAsync([.. errors]);
+        }
+        return await CompleteAsync(session, claim, user, newAccount: true);
     }
 
-    private async Task<IActionResult> CompleteAsync(QrSession session, User user)
+    private async Task<IActionResult> CompleteAsync(QrSession session, string claim, User user, bool newAccount)
     {
-        var outcome = await Login.CompleteWithAccountAsync(session, user, HttpContext.RequestAborted);
+        var outcome = await Login.CompleteClaimedAsync(session, claim, user, newAccount, HttpContext.RequestAborted);
         if (outcome.Result is not (BindResult.Bound or BindResult.AlreadyBound))
         {
-            return await PageAsync(outcome.Result == BindResult.AccountTaken ? text["QrAccountTaken"] : text["QrOpenIdTaken"]);
+            if (newAccount)
+            {
+                // Made for this binding only, and the binding did not happen: it must not stay behind.
+                await users.DeleteAsync(user);
+            }
+            await Login.ReleaseAsync(session, claim, HttpContext.RequestAborted);
+            return await PageAsync(outcome.Result switch
+            {
+                BindResult.AccountTaken => text["QrAccountTaken"],
+                BindResult.OpenIdTaken => text["QrOpenIdTaken"],
+                _ => text["BindCompleteInvalid"],
+            });
         }
         await accounts.SignInAsync(user);
         return LocalRedirect("/account");

@@ -17,6 +17,8 @@ public sealed class QrSession
     public string? Ticket { get; set; }
     public string? QrUrl { get; set; }
     public string? UserAgent { get; set; }
+    /// <summary>The creating browser's IP address, shown to the scanner with its browser and time.</summary>
+    public string? CreatorIp { get; set; }
     /// <summary>SHA-256 of the confirm link's token (QR login); cleared once the link is used.</summary>
     public string? ConfirmHash { get; set; }
     /// <summary>When the waiting browser exchanged the completed login for its cookie (once only).</summary>
@@ -41,6 +43,8 @@ public static class QrSessionStatus
     public const string Pending = "pending";
     public const string Scanned = "scanned";
     public const string AwaitingConfirmation = "awaiting_confirmation";
+    /// <summary>An unbound scanner of a login code is asked on the phone before anything is bound (F2.3).</summary>
+    public const string AwaitingAgreement = "awaiting_agreement";
     public const string NeedsAccount = "needs_account";
     public const string Completed = "completed";
     public const string Conflict = "conflict";

@@ -63,9 +63,14 @@ internal static class QrSessionEndpoints
         {
             await sessions.CancelAsync(replaced, cancellationToken);
         }
-        var session = await sessions.CreateAsync(request.Purpose, userId, browser, http.Request.Headers.UserAgent.ToString(), cancellationToken);
+        var session = await sessions.CreateAsync(request.Purpose, userId, browser, http.Request.Headers.UserAgent.ToString(), ClientIp(http), cancellationToken);
         return TypedResults.Created($"/api/qr-sessions/{session.Id}", QrSessionView.Of(session));
     }
+
+    /// <summary>The address the request came from (the client's, once forwarded headers are applied), IPv4 written as such.</summary>
+    private static string? ClientIp(HttpContext http) => http.Connection.RemoteIpAddress is { } ip
+        ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip).ToString()
+        : null;
 
     private static async Task<Results<Ok<QrSessionView>, NotFound>> GetAsync(string id, HttpContext http, QrSessionService sessions, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ internal sealed partial class QrSessionService(
         _ => throw new ArgumentOutOfRangeException(nameof(purpose)),
     };
 
-    public async Task<QrSession> CreateAsync(string purpose, string? userId, string browserSecret, string? userAgent, CancellationToken cancellationToken)
+    public async Task<QrSession> CreateAsync(string purpose, string? userId, string browserSecret, string? userAgent, string? creatorIp, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var expireSeconds = wechatOptions.Value.QrExpireSeconds;
@@ -34,6 +34,7 @@ internal sealed partial class QrSessionService(
             BrowserHash = BrowserKey.Hash(browserSecret),
             UserId = userId,
             UserAgent = userAgent is { Length: > 512 } ? userAgent[..512] : userAgent,
+            CreatorIp = creatorIp,
             CreatedAt = now,
             UpdatedAt = now,
             ExpiresAt = now.AddSeconds(expireSeconds),

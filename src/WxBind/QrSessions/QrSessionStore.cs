@@ -11,7 +11,7 @@ namespace WxBind.QrSessions;
 internal sealed class QrSessionStore(Database database)
 {
     private const string Columns =
-        "id, purpose, status, scene_str, browser_hash, user_id, openid, ticket, qr_url, user_agent, message, confirm_hash, exchanged_at, created_at, updated_at, expires_at";
+        "id, purpose, status, scene_str, browser_hash, user_id, openid, ticket, qr_url, user_agent, creator_ip, message, confirm_hash, exchanged_at, created_at, updated_at, expires_at";
 
     public async Task InsertAsync(QrSession session, CancellationToken cancellationToken)
     {
@@ -19,7 +19,7 @@ internal sealed class QrSessionStore(Database database)
         await connection.ExecuteAsync(new CommandDefinition(
             $"""
             INSERT INTO qr_sessions ({Columns})
-            VALUES (@Id, @Purpose, @Status, @SceneStr, @BrowserHash, @UserId, @OpenId, @Ticket, @QrUrl, @UserAgent, @Message, @ConfirmHash, @ExchangedAt, @CreatedAt, @UpdatedAt, @ExpiresAt)
+            VALUES (@Id, @Purpose, @Status, @SceneStr, @BrowserHash, @UserId, @OpenId, @Ticket, @QrUrl, @UserAgent, @CreatorIp, @Message, @ConfirmHash, @ExchangedAt, @CreatedAt, @UpdatedAt, @ExpiresAt)
             """, session, cancellationToken: cancellationToken));
     }
 
@@ -63,16 +63,50 @@ internal sealed class QrSessionStore(Database database)
             """, new { id, to, userId, openId, confirmHash, now }, cancellationToken: cancellationToken)) == 1;
     }
 
-    /// <summary>Uses the confirm link once: only with the right token, only while awaiting confirmation.</summary>
-    public async Task<bool> AnswerConfirmationAsync(string id, string confirmHash, string to, string? message, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Uses the phone's link once (confirm a login, or agree to a binding): only with the right
+    /// token, only while the session still waits for that answer.
+    /// </summary>
+    public async Task<bool> AnswerOnPhoneAsync(string id, string from, string confirmHash, string to, string? message, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenForWriteAsync(cancellationToken);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
             UPDATE qr_sessions SET status = @to, confirm_hash = NULL, message = @message, updated_at = @now
-            WHERE id = @id AND status = 'awaiting_confirmation' AND confirm_hash = @confirmHash AND expires_at > @now
-            """, new { id, confirmHash, to, message, now }, cancellationToken: cancellationToken)) == 1;
+            WHERE id = @id AND status = @from AND confirm_hash = @confirmHash AND expires_at > @now
+            """, new { id, from, confirmHash, to, message, now }, cancellationToken: cancellationToken)) == 1;
     }
+
+    /// <summary>
+    /// bind-complete takes a session waiting for an account for one login or registration at a
+    /// time. A claim older than <paramref name="staleBefore"/> (its request died) can be taken over.
+    /// </summary>
+    public async Task<bool> ClaimAsync(string id, string claimId, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE qr_sessions SET claim_id = @claimId, claimed_at = @now
+            WHERE id = @id AND status = 'needs_account' AND expires_at > @now AND (claim_id IS NULL OR claimed_at < @staleBefore)
+            """, new { id, claimId, now, staleBefore }, cancellationToken: cancellationToken)) == 1;
+    }
+
+    /// <summary>Gives a claim back (a wrong password, a refused registration) so the person can try again.</summary>
+    public async Task ReleaseClaimAsync(string id, string claimId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenForWriteAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE qr_sessions SET claim_id = NULL, claimed_at = NULL WHERE id = @id AND claim_id = @claimId",
+            new { id, claimId }, cancellationToken: cancellationToken));
+    }
+
+    /// <summary>Completes a claimed session inside the binding's transaction; false when the claim was lost.</summary>
+    public static async Task<bool> CompleteClaimedAsync(DbConnection connection, DbTransaction transaction, string id, string claimId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            UPDATE qr_sessions SET status = 'completed', exchanged_at = @now, updated_at = @now
+            WHERE id = @id AND status = 'needs_account' AND claim_id = @claimId AND expires_at > @now
+            """, new { id, claimId, now }, transaction, cancellationToken: cancellationToken)) == 1;
 
     /// <summary>The one exchange of a completed login for a cookie; false for a second attempt.</summary>
     public async Task<bool> MarkExchangedAsync(string id, DateTimeOffset now, CancellationToken cancellationToken)
@@ -93,7 +127,7 @@ internal sealed class QrSessionStore(Database database)
         var ids = await connection.QueryAsync<string>(new CommandDefinition(
             """
             UPDATE qr_sessions SET status = 'expired', updated_at = @now
-            WHERE expires_at <= @now AND status IN ('pending', 'scanned', 'awaiting_confirmation', 'needs_account')
+            WHERE expires_at <= @now AND status IN ('pending', 'scanned', 'awaiting_confirmation', 'awaiting_agreement', 'needs_account')
             RETURNING id
             """, new { now }, cancellationToken: cancellationToken));
         return ids.ToList();

@@ -10,6 +10,15 @@ namespace WxBind.WechatWeb;
 /// </summary>
 internal sealed class LinkNonceStore(Database database, TimeProvider time)
 {
+    /// <summary>Whether the nonce was used already (a read: nothing is spent).</summary>
+    public async Task<bool> IsSpentAsync(string nonce, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+            "SELECT COUNT(*) FROM link_nonces WHERE nonce = @nonce AND expires_at >= @now",
+            new { nonce, now = time.GetUtcNow() }, cancellationToken: cancellationToken)) > 0;
+    }
+
     /// <summary>Records the nonce; false when it was used before.</summary>
     public async Task<bool> TryConsumeAsync(string nonce, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {

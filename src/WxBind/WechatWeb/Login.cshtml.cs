@@ -3,13 +3,15 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Localization;
 using WxBind.Accounts;
 using WxBind.Localization;
+using WxBind.QrSessions;
 
 namespace WxBind.WechatWeb;
 
 /// <summary>
-/// <c>/wx/login</c>: the page a signed link opens inside WeChat. The link becomes the browser's
-/// WeChat identity; then a bound openid is signed in at once, an unbound one logs in here (or
-/// registers on <c>/wx/register</c>) and is bound.
+/// <c>/wx/login</c>: the page a signed link opens inside WeChat. Once WeChat has confirmed that
+/// the holder is the link's openid (<see cref="LinkProof"/>), the browser holds that WeChat
+/// identity; then a bound openid is signed in at once, an unbound one logs in here (or registers
+/// on <c>/wx/register</c>) and is bound.
 /// </summary>
 [EnableRateLimiting(AccountsExtensions.LoginRateLimit)]
 public sealed class WxLoginModel(IStringLocalizer<SharedResource> text) : WxPageModel(text)
@@ -17,14 +19,17 @@ public sealed class WxLoginModel(IStringLocalizer<SharedResource> text) : WxPage
     [BindProperty]
     public LoginInput Input { get; set; } = new();
 
+    /// <summary>Set when a valid link was opened outside WeChat: the page shows it as a QR code to scan.</summary>
+    public WxOpenInWechat? OpenInWechat { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
         if (Request.Query.ContainsKey("sig"))
         {
-            var check = await Service<SignedLinks>().VerifyAsync(Request.Query, HttpContext.RequestAborted);
-            if (check.Status != LinkStatus.Valid)
+            var arrival = await Service<LinkProof>().ArriveAsync(HttpContext, HttpContext.RequestAborted);
+            if (arrival.Status != LinkStatus.Valid)
             {
-                return check.Status switch
+                return arrival.Status switch
                 {
                     LinkStatus.Expired => Refuse(StatusCodes.Status403Forbidden, "link-expired"),
                     LinkStatus.Reused => Refuse(StatusCodes.Status403Forbidden, "link-reused"),
@@ -32,10 +37,14 @@ public sealed class WxLoginModel(IStringLocalizer<SharedResource> text) : WxPage
                     _ => Refuse(StatusCodes.Status403Forbidden, "link-invalid"),
                 };
             }
-            Identity.Set(HttpContext, check.OpenId!, check.ReturnPath);
-            // Off the address bar (and out of history and Referer) with the spent signature: a
-            // reload then shows the form instead of "link already used".
-            return LocalRedirect(SignedLinks.Path);
+            if (arrival.OpenInWechat is { } link)
+            {
+                OpenInWechat = new WxOpenInWechat(link, "data:image/png;base64," + Convert.ToBase64String(QrCodeImage.Png(link)));
+                return Page();
+            }
+            // Off the address bar (and out of history and Referer) with the signature: WeChat's
+            // authorize page proves who holds this browser, and its callback continues here.
+            return Redirect(arrival.AuthorizeUrl!);
         }
 
         var identity = RequireIdentity(out var refusal);

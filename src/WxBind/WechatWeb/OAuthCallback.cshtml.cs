@@ -9,8 +9,8 @@ namespace WxBind.WechatWeb;
 
 /// <summary>
 /// <c>/wx/oauth/callback?code=&amp;state=</c>: the state must be the one this browser was given,
-/// the code is exchanged once for the openid, and the browser then holds that WeChat identity
-/// exactly as after a signed link.
+/// the code is exchanged once for the openid, and the browser then holds that WeChat identity —
+/// when a signed link started the round trip, only if WeChat named the openid of the link.
 /// </summary>
 public sealed partial class WxOAuthCallbackModel(IStringLocalizer<SharedResource> text, ILogger<WxOAuthCallbackModel> logger) : WxPageModel(text)
 {
@@ -61,6 +61,17 @@ public sealed partial class WxOAuthCallbackModel(IStringLocalizer<SharedResource
         if (grant.IsSnapshotUser == 1 || !SignedLinks.IsOpenId(grant.OpenId))
         {
             return Refuse(StatusCodes.Status403Forbidden, "oauth-snapshot-user");
+        }
+        // A signed link started this round trip: it counts only for the user it was sent to.
+        if (saved.Link is { } claim)
+        {
+            switch (await Service<LinkProof>().ProveAsync(claim, grant.OpenId, HttpContext.RequestAborted))
+            {
+                case LinkStatus.WrongUser:
+                    return Refuse(StatusCodes.Status403Forbidden, "link-not-yours", "WxLinkNotYoursTitle");
+                case LinkStatus.Reused:
+                    return Refuse(StatusCodes.Status403Forbidden, "link-reused");
+            }
         }
         Identity.Set(HttpContext, grant.OpenId, saved.ReturnPath);
         return LocalRedirect(SignedLinks.Path);

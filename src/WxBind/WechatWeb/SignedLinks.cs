@@ -53,10 +53,21 @@ internal sealed partial class SignedLinks(
     }
 
     /// <summary>
-    /// Checks a link's query: signature (constant time), lifetime, return path, and finally the
-    /// nonce, which is spent only by a link that passed everything else.
+    /// Checks a link's query and spends its nonce: the whole check for callers that need no proof
+    /// of who opened the link. Arriving links go through <see cref="LinkProof"/> instead.
     /// </summary>
     public async Task<LinkCheck> VerifyAsync(IQueryCollection query, CancellationToken cancellationToken)
+    {
+        var check = await CheckAsync(query, cancellationToken);
+        return check.Status == LinkStatus.Valid ? await SpendAsync(check, cancellationToken) : check;
+    }
+
+    /// <summary>
+    /// Checks a link's query — signature (constant time), lifetime, return path, and whether its
+    /// nonce was spent already — without spending anything: the link only claims an openid until
+    /// the holder proves to be that user.
+    /// </summary>
+    public async Task<LinkCheck> CheckAsync(IQueryCollection query, CancellationToken cancellationToken)
     {
         string openId = query["openid"].ToString(), ts = query["ts"].ToString(), nonce = query["nonce"].ToString(),
             returnPath = query["return"].ToString(), sig = query["sig"].ToString();
@@ -82,12 +93,26 @@ internal sealed partial class SignedLinks(
         {
             return Refuse(LinkStatus.BadReturn, openId);
         }
-        if (!await nonces.TryConsumeAsync(nonce, issuedAt + options.Value.LinkLifetime + ClockSkew, cancellationToken))
+        if (await nonces.IsSpentAsync(nonce, cancellationToken))
+        {
+            return Refuse(LinkStatus.Reused, openId);
+        }
+        return new LinkCheck(LinkStatus.Valid, openId, returnPath.Length > 0 ? returnPath : null, nonce, issuedAt + options.Value.LinkLifetime + ClockSkew);
+    }
+
+    /// <summary>Spends the nonce of a link that passed <see cref="CheckAsync"/>; <see cref="LinkStatus.Reused"/> when another open spent it first.</summary>
+    public async Task<LinkCheck> SpendAsync(LinkCheck check, CancellationToken cancellationToken)
+    {
+        if (check is not { Status: LinkStatus.Valid, OpenId: { } openId, Nonce: { } nonce })
+        {
+            throw new ArgumentException("Only a valid link can be spent.", nameof(check));
+        }
+        if (!await nonces.TryConsumeAsync(nonce, check.SpendBy, cancellationToken))
         {
             return Refuse(LinkStatus.Reused, openId);
         }
         LogAccepted(logger, Binding.Masking.OpenId(openId));
-        return new LinkCheck(LinkStatus.Valid, openId, returnPath.Length > 0 ? returnPath : null);
+        return check;
     }
 
     /// <summary>
@@ -149,6 +174,13 @@ internal enum LinkStatus
     Expired,
     BadReturn,
     Reused,
+
+    /// <summary>Opened by a WeChat user other than the one the link was sent to.</summary>
+    WrongUser,
 }
 
-internal sealed record LinkCheck(LinkStatus Status, string? OpenId, string? ReturnPath);
+/// <summary>
+/// What a link check found: for a valid link, the openid it claims, where to go afterwards, and
+/// the nonce that is spent (until <paramref name="SpendBy"/>, when the timestamp check takes over).
+/// </summary>
+internal sealed record LinkCheck(LinkStatus Status, string? OpenId, string? ReturnPath, string? Nonce = null, DateTimeOffset SpendBy = default);

@@ -29,9 +29,12 @@ internal sealed class WechatIdentity(IDataProtectionProvider protection, IOption
 
     public static void Clear(HttpContext http) => http.Response.Cookies.Delete(CookieName, new CookieOptions { Path = "/wx" });
 
-    /// <summary>Remembers the OAuth <c>state</c> for this browser only (anti-CSRF, DESIGN §1 F3.3).</summary>
-    public void SetOAuthState(HttpContext http, string state, string? returnPath) =>
-        Write(http, OAuthCookieName, "/wx/oauth", _oauth, new Payload(state, returnPath, Expiry(options.Value.LinkLifetime)), options.Value.LinkLifetime);
+    /// <summary>
+    /// Remembers the OAuth <c>state</c> for this browser only (anti-CSRF, DESIGN §1 F3.4) and, when
+    /// a signed link started the round trip, the openid that link claims (to be proven by it).
+    /// </summary>
+    public void SetOAuthState(HttpContext http, string state, string? returnPath, LinkClaim? link = null) =>
+        Write(http, OAuthCookieName, "/wx/oauth", _oauth, new Payload(state, returnPath, Expiry(options.Value.LinkLifetime), link), options.Value.LinkLifetime);
 
     /// <summary>Reads and deletes the OAuth state: each one answers one callback.</summary>
     public Payload? TakeOAuthState(HttpContext http)
@@ -74,5 +77,8 @@ internal sealed class WechatIdentity(IDataProtectionProvider protection, IOption
     }
 
     /// <summary><paramref name="Value"/> is the openid (identity) or the state (OAuth).</summary>
-    internal sealed record Payload(string Value, string? ReturnPath, long ExpiresAt);
+    internal sealed record Payload(string Value, string? ReturnPath, long ExpiresAt, LinkClaim? Link = null);
+
+    /// <summary>A checked signed link waiting for its proof: the openid it names and the nonce to spend once proven.</summary>
+    internal sealed record LinkClaim(string OpenId, string Nonce, long SpendBy);
 }

@@ -15,6 +15,7 @@ internal static class WechatWebExtensions
         builder.Services.AddSingleton<LinkNonceStore>();
         builder.Services.AddSingleton<SignedLinks>();
         builder.Services.AddSingleton<WechatIdentity>();
+        builder.Services.AddScoped<LinkProof>();
         builder.Services.AddSingleton<WechatLoginLinks>();
         builder.Services.AddScoped<WechatWebService>();
         builder.Services.AddWechatMessageHandler<BindCommandHandler>();

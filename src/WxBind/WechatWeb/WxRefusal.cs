@@ -8,3 +8,6 @@ public sealed record WxRefusal(int Status, string Reason, string Title, string M
 
 /// <summary>The account was bound (or was already): what the success page shows.</summary>
 public sealed record WxDone(string AccountName, string ContinueUrl, bool AlreadyBound);
+
+/// <summary>A valid link opened outside WeChat: the link, and the same link as a QR image (a data URI).</summary>
+public sealed record WxOpenInWechat(string Link, string QrDataUri);

@@ -15,7 +15,7 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
     public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
 
     /// <summary>A website user bound to a simulated WeChat user.</summary>
-    private static async Task<(string Email, string OpenId)> BoundUserAsync(WxBindFactory app)
+    internal static async Task<(string Email, string OpenId)> BoundUserAsync(WxBindFactory app)
     {
         using var owner = BrowserClient.Create(app);
         var email = $"l{Guid.NewGuid():N}@example.com";
@@ -37,7 +37,10 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         return (desktop, session.GetProperty("id").GetString()!, link);
     }
 
-    /// <summary>A desktop browser's login QR, scanned by a new WeChat user with no account.</summary>
+    /// <summary>
+    /// A desktop browser's login QR, scanned by a new WeChat user with no account who then agrees
+    /// on the phone to be bound (F2.3): the session waits for an account.
+    /// </summary>
     private static async Task<(BrowserClient Desktop, string Id, string OpenId, JsonElement Scan)> ScannedByUnboundUserAsync(WxBindFactory app)
     {
         var desktop = BrowserClient.Create(app);
@@ -45,21 +48,25 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         var sim = SimClient.For(app);
         var openId = await sim.NewUserAsync();
         var scan = await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!);
+        using var phone = BrowserClient.Create(app);
+        var link = ConfirmLink(scan);
+        var agreed = await phone.SubmitFormAsync(link, new Dictionary<string, string> { ["t"] = Token(link) }, ConfirmPost(link, "Confirm"));
+        Assert.Equal(HttpStatusCode.OK, agreed.StatusCode);
         return (desktop, session.GetProperty("id").GetString()!, openId, scan);
     }
 
-    private static async Task<JsonElement> LoginSessionAsync(BrowserClient browser)
+    internal static async Task<JsonElement> LoginSessionAsync(BrowserClient browser)
     {
         var response = await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "login" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<JsonElement> ViewAsync(BrowserClient browser, string id) =>
+    internal static async Task<JsonElement> ViewAsync(BrowserClient browser, string id) =>
         await browser.Http.GetFromJsonAsync<JsonElement>($"/api/qr-sessions/{id}");
 
-    /// <summary>The confirm link WeChat sent (a news article), as a path on the site.</summary>
-    private static string ConfirmLink(JsonElement scanOutcome)
+    /// <summary>The confirm (or agree) link WeChat sent (a news article), as a path on the site.</summary>
+    internal static string ConfirmLink(JsonElement scanOutcome)
     {
         var url = scanOutcome.GetProperty("reply").GetProperty("articles")[0].GetProperty("url").GetString()!;
         return new Uri(url).PathAndQuery;
@@ -186,7 +193,7 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         var (desktop, id, openId, scan) = await ScannedByUnboundUserAsync(app);
         using var _ = desktop;
 
-        Assert.Contains("尚未绑定", SimClient.ReplyText(scan), StringComparison.Ordinal);
+        Assert.Contains("尚未绑定", scan.GetProperty("reply").GetProperty("articles")[0].GetProperty("description").GetString(), StringComparison.Ordinal);
         var view = await ViewAsync(desktop, id);
         Assert.Equal("needs_account", view.GetProperty("status").GetString());
         var next = view.GetProperty("next").GetString()!;
@@ -295,14 +302,14 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.Conflict, (await desktop.Http.PostAsync($"/api/qr-sessions/{id}/login", null)).StatusCode);
     }
 
-    private static string Token(string link) => TokenRegex().Match(link).Groups[1].Value;
+    internal static string Token(string link) => TokenRegex().Match(link).Groups[1].Value;
 
-    private static string ConfirmPost(string link, string handler) => $"{new Uri("http://x" + link).AbsolutePath}?handler={handler}";
+    internal static string ConfirmPost(string link, string handler) => $"{new Uri("http://x" + link).AbsolutePath}?handler={handler}";
 
     [GeneratedRegex("[?&]t=([^&]+)")]
     private static partial Regex TokenRegex();
 
-    private static async Task<T> ScalarAsync<T>(WxBindFactory app, string sql, object? args)
+    internal static async Task<T> ScalarAsync<T>(WxBindFactory app, string sql, object? args)
     {
         await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
         return (await connection.ExecuteScalarAsync<T>(sql, args))!;

@@ -91,8 +91,8 @@ public sealed class SignedLinkSecurityTests(AppFixture apps) : IClassFixture<App
         var sim = SimClient.For(app);
         var openId = await sim.NewUserAsync();
         var link = await BindLinkAsync(sim, openId);
-        using var first = BrowserClient.Create(app);
-        Assert.Equal(HttpStatusCode.Redirect, (await first.GetAsync(link)).StatusCode);
+        var owner = await sim.OpenAsync(openId, link);
+        Assert.Equal("http://localhost/wx/login", owner.GetProperty("finalUrl").GetString());
         // The link forwarded to (or sniffed by) someone else, after its owner opened it.
         using var second = BrowserClient.Create(app);
 
@@ -112,9 +112,9 @@ public sealed class SignedLinkSecurityTests(AppFixture apps) : IClassFixture<App
         var openId = await sim.NewUserAsync();
         var ownerLink = await BindLinkAsync(sim, openId);
         var otherLink = await BindLinkAsync(sim, openId);
-        // Someone holding a second link opens it while the openid is still unbound...
-        using var other = BrowserClient.Create(app);
-        Assert.Equal(HttpStatusCode.Redirect, (await other.GetAsync(otherLink)).StatusCode);
+        // The owner opens a second link in another WeChat browser while the openid is still unbound...
+        using var other = WechatBrowser(app);
+        Assert.Equal("/wx/login", (await OpenAsWechatUserAsync(app, other, otherLink, openId)).Headers.Location?.OriginalString);
         Assert.Contains("wx-login-form", await other.GetStringAsync("/wx/login"), StringComparison.Ordinal);
         // ...then the owner binds it...
         var ownerEmail = NewEmail();
@@ -123,7 +123,7 @@ public sealed class SignedLinkSecurityTests(AppFixture apps) : IClassFixture<App
         using var website = BrowserClient.Create(app);
         await website.RegisterAsync(intruderEmail);
 
-        // ...and the second browser tries to bind an account of its own, by registering or logging in.
+        // ...and the second browser tries to bind another account, by registering or logging in.
         var strayEmail = NewEmail();
         var form = new Dictionary<string, string>(RegisterForm(strayEmail)) { ["__RequestVerificationToken"] = await TokenAsync(other) };
         await AssertRefusedAsync(await other.Http.PostAsync("/wx/register", new FormUrlEncodedContent(form)), HttpStatusCode.Conflict, "openid-taken");

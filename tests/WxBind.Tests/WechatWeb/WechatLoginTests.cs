@@ -133,9 +133,9 @@ public sealed class WechatLoginTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Contains("已绑定网站账号", SimClient.ReplyText(await sim.TextAsync(openId, "绑定")), StringComparison.Ordinal);
         // A feature that needed an account sent a link with a return path before the user bound.
         var link = await app.Services.GetRequiredService<SignedLinks>().CreateAsync(openId, "/account?from=wechat", default);
-        using var browser = BrowserClient.Create(app);
+        using var browser = WechatBrowser(app);
 
-        var opened = await browser.GetAsync(link);
+        var opened = await OpenAsWechatUserAsync(app, browser, link, openId);
         Assert.Equal("/wx/login", opened.Headers.Location?.OriginalString);
         var login = await browser.GetAsync("/wx/login");
 

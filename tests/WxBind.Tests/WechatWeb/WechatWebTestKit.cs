@@ -68,6 +68,41 @@ internal static partial class WechatWebTestKit
         return await SubmitInWechatAsync(sim, openId, "http://localhost/wx/login", LoginForm(email, password));
     }
 
+    /// <summary>WeChat's own browser on a phone: what the link pages check before asking WeChat who holds it.</summary>
+    public const string WechatUserAgent =
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN";
+
+    /// <summary>A browser that says it is WeChat's (as anyone's can): only OAuth tells who holds it.</summary>
+    public static BrowserClient WechatBrowser(WxBindFactory app)
+    {
+        var browser = BrowserClient.Create(app);
+        browser.Http.DefaultRequestHeaders.TryAddWithoutValidation("User-Agent", WechatUserAgent);
+        return browser;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="link"/> in <paramref name="browser"/> and lets WeChat's authorize page
+    /// answer as <paramref name="openId"/>: the response of the OAuth callback.
+    /// </summary>
+    public static async Task<HttpResponseMessage> OpenAsWechatUserAsync(WxBindFactory app, BrowserClient browser, string link, string openId)
+    {
+        var opened = await browser.GetAsync(link);
+        Assert.Equal(HttpStatusCode.Redirect, opened.StatusCode);
+        using var wechat = app.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var authorize = new HttpRequestMessage(HttpMethod.Get, opened.Headers.Location);
+        authorize.Headers.Add("Cookie", $"wxemu_openid={openId}");
+        var answered = await wechat.SendAsync(authorize);
+        Assert.Equal(HttpStatusCode.Redirect, answered.StatusCode);
+        return await browser.GetAsync(answered.Headers.Location!.ToString());
+    }
+
+    /// <summary>The stored facts a refused link must leave as they were: users, bindings, ledger and spent nonces.</summary>
+    public static async Task<(long Users, long Bindings, long Ledger, long Nonces)> StoredCountsAsync(WxBindFactory app) => (
+        await ScalarAsync<long>(app, "SELECT COUNT(*) FROM users", null),
+        await ScalarAsync<long>(app, "SELECT COUNT(*) FROM wechat_bindings", null),
+        await ScalarAsync<long>(app, "SELECT COUNT(*) FROM binding_ledger", null),
+        await ScalarAsync<long>(app, "SELECT COUNT(*) FROM link_nonces", null));
+
     /// <summary>A clear refusal: the status, the reason code, and a readable message.</summary>
     public static async Task AssertRefusedAsync(HttpResponseMessage response, HttpStatusCode status, string reason)
     {

@@ -30,10 +30,8 @@
         headers: { "Content-Type": "application/json", "Accept": "application/json" },
         body: JSON.stringify({ purpose: panel.dataset.purpose, replaces: replaces || null }),
       });
-      if (!response.ok) {
-        const problem = await response.json().catch(() => ({}));
-        throw new Error(problem.detail || text.error);
-      }
+      // Any refusal (503 when WeChat is unreachable, 429, …) gets the same plain message.
+      if (!response.ok) throw new Error(text.error);
       return response.json();
     }
 
@@ -44,7 +42,12 @@
       try {
         created = await create(replaces);
       } catch (e) {
-        show({ status: "error", message: e.message });
+        // No code (WeChat unreachable, a rate limit, the network): say so, and offer to try again.
+        show({ status: "error", message: text.error });
+        stopListening(); stopTimers();
+        img.hidden = true;
+        countdown.textContent = "";
+        retry.hidden = false;
         return;
       }
       stopListening();
