@@ -62,7 +62,16 @@ internal sealed partial class CallbackService(
             return TypedResults.Problem("The timestamp is outside the accepted window.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var body = await ReadBodyAsync(request, Options.CallbackMaxBodyBytes, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request, Options.CallbackMaxBodyBytes, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The sender went away in the middle of the body: nothing was accepted, nobody waits for an answer.
+            return TypedResults.Empty;
+        }
         if (body is null)
         {
             LogBodyTooLarge(logger, Options.CallbackMaxBodyBytes);
