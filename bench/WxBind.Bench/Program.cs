@@ -1,165 +1,267 @@
-// Measures WxBind's WeChat callback against a raw Kestrel endpoint in the same process and run:
-// the ratio, not the absolute numbers, is what compares across machines.
+// The callback benchmark: WxBind's /wechat/callback side by side with a raw Kestrel endpoint and
+// node-webot's `wechat` middleware, in one run, driven by wrk (1 thread, 32 connections). Every
+// request is a push signed as WeChat signs it, with its own timestamp/nonce and MsgId, written
+// to a file beforehand (requests.lua replays it), so the load generator does no crypto.
 //
-//   dotnet run -c Release --project bench/WxBind.Bench [-- requests concurrency]
+//   dotnet run -c Release --project bench/WxBind.Bench [-- --duration 8 --connections 32 --postgres "Host=…;Username=…;Database=postgres"]
+//
+// Ratios within one run are what compare across machines; absolute numbers depend on the box.
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Dapper;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace WxBind.Bench;
 
 internal static class CallbackBench
 {
+    public const string Token = "benchToken2026";
+    public const string AesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+    public const string AppId = "wxbench000000001";
+
+    // Ports of the bench's servers (22000–22999 is the bench's range).
+    private const int RawPort = 22001, WebotPlainPort = 22002, WebotSafePort = 22003, AppPortBase = 22010;
+
     public static async Task Main(string[] args)
     {
-        var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4000;
-        var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
-        const string Token = "benchToken2026";
-        const string AesKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
-        const string AppId = "wxbench000000001";
+        var duration = int.Parse(Option(args, "--duration") ?? "8", CultureInfo.InvariantCulture);
+        var connections = int.Parse(Option(args, "--connections") ?? "32", CultureInfo.InvariantCulture);
+        var postgresAdmin = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("WXBIND_BENCH_POSTGRES");
+        var root = RepositoryRoot();
+        var work = Directory.CreateTempSubdirectory("wxbind-bench");
+        var bench = new Runner(root, work.FullName, duration, connections);
+        var processes = new List<Process>();
+        var apps = new List<IAsyncDisposable>();
+        try
+        {
+            // The app's content root (static files, pages) is its project folder in the source tree.
+            Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_WXBIND", Path.Combine(root, "src", "WxBind"));
+            var raw = await StartRawKestrelAsync();
+            apps.Add(raw);
+            processes.Add(await StartWebotAsync(root, WebotPlainPort, []));
+            processes.Add(await StartWebotAsync(root, WebotSafePort, [AesKey, AppId]));
 
-        // 1. The raw endpoint: Kestrel answering "success" to the same POST.
-        var rawPort = FreePort();
-        var raw = WebApplication.CreateSlimBuilder();
-        raw.WebHost.UseUrls($"http://127.0.0.1:{rawPort}");
-        raw.Logging.ClearProviders();
-        var rawApp = raw.Build();
-        rawApp.MapPost("/wechat/callback", async (HttpRequest request) =>
+            var sqlitePlain = StartApp(AppPortBase, "Plain", $"Data Source={Path.Combine(work.FullName, "plain.db")}", null);
+            var sqliteSafe = StartApp(AppPortBase + 1, "Safe", $"Data Source={Path.Combine(work.FullName, "safe.db")}", null);
+            apps.Add(sqlitePlain);
+            apps.Add(sqliteSafe);
+
+            var rows = new List<Row>();
+            rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
+            rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (RawPort, "raw Kestrel"), (WebotSafePort, "node-webot wechat"), (sqliteSafe.Port, sqliteSafe.Name)));
+            rows.AddRange(await bench.ScanScenarioAsync("scan and bind", sqlitePlain, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat")));
+            rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
+
+            if (postgresAdmin is not null)
+            {
+                var database = $"wxbind_bench_{Environment.ProcessId}";
+                await using (var admin = new NpgsqlConnection(postgresAdmin))
+                {
+                    await admin.ExecuteAsync($"CREATE DATABASE {database}");
+                }
+                var connectionString = new NpgsqlConnectionStringBuilder(postgresAdmin) { Database = database, MaxPoolSize = 64 }.ToString();
+                try
+                {
+                    var pgPlain = StartApp(AppPortBase + 2, "Plain", null, connectionString);
+                    var pgSafe = StartApp(AppPortBase + 3, "Safe", null, connectionString);
+                    // raw Kestrel and webot ran above: the PostgreSQL rows are compared with those.
+                    rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (pgPlain.Port, pgPlain.Name)));
+                    rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (pgSafe.Port, pgSafe.Name)));
+                    rows.AddRange(await bench.ScanScenarioAsync("scan and bind", pgPlain));
+                    rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (pgPlain.Port, pgPlain.Name)));
+                    await pgPlain.DisposeAsync();
+                    await pgSafe.DisposeAsync();
+                }
+                finally
+                {
+                    NpgsqlConnection.ClearAllPools();
+                    await using var admin = new NpgsqlConnection(postgresAdmin);
+                    await admin.ExecuteAsync($"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+                }
+            }
+
+            PrintTable(rows, duration, connections);
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                process.Kill(entireProcessTree: true);
+                process.Dispose();
+            }
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+            SqliteConnection.ClearAllPools();
+            work.Delete(recursive: true);
+        }
+    }
+
+    private static void PrintTable(List<Row> rows, int duration, int connections)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, node {Run("node", "--version")}, {Run("wrk", "--version").Split('\n')[0].Split(" [")[0]}");
+        Console.WriteLine($"wrk: 1 thread, {connections} connections, {duration} s per row; WxBind published in Release, Production settings, logging at Warning");
+        Console.WriteLine();
+        Console.WriteLine("| scenario | target | req/s | p50 ms | p99 ms | × raw | × webot |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var row in rows)
+        {
+            var raw = rows.First(r => r.Scenario == row.Scenario && r.Target == "raw Kestrel");
+            var webot = rows.First(r => r.Scenario == row.Scenario && r.Target == "node-webot wechat");
+            var note = row.Errors > 0 ? $" ({row.Errors} errors)" : row.Wrapped ? " (request file reused)" : "";
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {row.Scenario} | {row.Target}{note} | {row.PerSecond:0} | {row.P50:0.00} | {row.P99:0.00} | {row.PerSecond / raw.PerSecond:0.00} | {row.PerSecond / webot.PerSecond:0.00} |"));
+        }
+    }
+
+    private static async Task<RawServer> StartRawKestrelAsync()
+    {
+        // The floor of any endpoint: Kestrel reading the body and answering "success".
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls($"http://127.0.0.1:{RawPort}");
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        app.MapPost("/wechat/callback", async (HttpRequest request) =>
         {
             using var reader = new StreamReader(request.Body);
             await reader.ReadToEndAsync();
             return Results.Text("success");
         });
-        await rawApp.StartAsync();
+        await app.StartAsync();
+        return new RawServer(app);
+    }
 
-        // 2. WxBind on a fresh SQLite file, Safe mode, on a real socket.
-        var dataDir = Directory.CreateTempSubdirectory("wxbind-bench");
-        // The app's content root (static files, pages) is its project folder in the source tree.
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "WxBind.slnx")))
+    private static async Task<Process> StartWebotAsync(string root, int port, string[] crypto)
+    {
+        var dir = Path.Combine(root, "bench", "webot");
+        if (!Directory.Exists(Path.Combine(dir, "node_modules")))
         {
-            root = root.Parent;
+            Run("npm", $"ci --prefix {dir} --no-audit --no-fund");
         }
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_WXBIND", Path.Combine(root!.FullName, "src", "WxBind"));
-        var appPort = FreePort();
-        await using var factory = new BenchFactory(appPort, Path.Combine(dataDir.FullName, "bench.db"), Token, AesKey, AppId);
-        factory.UseKestrel(appPort);
+        var start = new ProcessStartInfo("node", [Path.Combine(dir, "server.js"), port.ToString(CultureInfo.InvariantCulture), Token, .. crypto])
+        {
+            RedirectStandardOutput = true,
+        };
+        var process = Process.Start(start)!;
+        await process.StandardOutput.ReadLineAsync(); // "webot listening on …"
+        return process;
+    }
+
+    private static AppServer StartApp(int port, string mode, string? sqlite, string? postgres)
+    {
+        var factory = new BenchFactory(port, mode, sqlite, postgres);
+        factory.UseKestrel(port);
         factory.StartServer();
+        return new AppServer(factory, port, sqlite, postgres);
+    }
 
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency }) { Timeout = TimeSpan.FromSeconds(30) };
-        var aes = Convert.FromBase64String(AesKey + "=");
-        long msgId = 1;
-
-        HttpRequestMessage SafePush(int port)
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "WxBind.slnx")))
         {
-            var id = Interlocked.Increment(ref msgId);
-            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-            var xml = $"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[oBenchUser0000000000000000001]]></FromUserName><CreateTime>{now}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[hello]]></Content><MsgId>{id}</MsgId></xml>";
-            var encrypt = Encrypt(aes, xml, AppId);
-            var nonce = id.ToString(CultureInfo.InvariantCulture);
-            var signature = Sha1Sorted(Token, now, nonce);
-            var msgSignature = Sha1Sorted(Token, now, nonce, encrypt);
-            var body = $"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>";
-            return new HttpRequestMessage(HttpMethod.Post,
-                $"http://127.0.0.1:{port}/wechat/callback?signature={signature}&timestamp={now}&nonce={nonce}&openid=oBenchUser0000000000000000001&encrypt_type=aes&msg_signature={msgSignature}")
-            {
-                Content = new StringContent(body, Encoding.UTF8, "text/xml"),
-            };
+            dir = dir.Parent;
         }
+        return dir?.FullName ?? throw new InvalidOperationException("Run the bench from the repository (WxBind.slnx not found).");
+    }
 
-        Console.WriteLine($"requests per target: {requests}, concurrency: {concurrency}, cores: {Environment.ProcessorCount}");
-        await RunAsync("warm-up raw", rawPort, requests / 10);
-        await RunAsync("warm-up wxbind", appPort, requests / 10);
-        var rawResult = await RunAsync("raw Kestrel", rawPort, requests);
-        var appResult = await RunAsync("WxBind callback (Safe mode, text → help reply)", appPort, requests);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio WxBind/raw: throughput {appResult.PerSecond / rawResult.PerSecond:0.000}, p50 latency {appResult.P50 / rawResult.P50:0.0}x, p99 latency {appResult.P99 / rawResult.P99:0.0}x"));
+    private static string? Option(string[] args, string name)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+    }
 
-        await rawApp.StopAsync();
-        dataDir.Delete(recursive: true);
+    private static string CpuModel() =>
+        File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+            : "unknown CPU";
 
-        async Task<Result> RunAsync(string name, int port, int count)
-        {
-            var latencies = new double[count];
-            var next = -1;
-            var failures = 0;
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < count)
-                {
-                    using var request = SafePush(port);
-                    var start = Stopwatch.GetTimestamp();
-                    using var response = await http.SendAsync(request);
-                    await response.Content.ReadAsStringAsync();
-                    latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                    if (response.StatusCode != HttpStatusCode.OK)
-                    {
-                        Interlocked.Increment(ref failures);
-                    }
-                }
-            }));
-            clock.Stop();
-            Array.Sort(latencies);
-            var result = new Result(count / clock.Elapsed.TotalSeconds, latencies[count / 2], latencies[(int)(count * 0.99)], latencies[^1]);
-            if (!name.StartsWith("warm-up", StringComparison.Ordinal))
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-50} {result.PerSecond,9:0} req/s  p50 {result.P50,6:0.00} ms  p99 {result.P99,6:0.00} ms  max {result.Max,7:0.0} ms  non-200: {failures}"));
-            }
-            return result;
-        }
-
-        static string Sha1Sorted(params string[] parts)
-        {
-            Array.Sort(parts, StringComparer.Ordinal);
-#pragma warning disable CA5350 // WeChat's signature is SHA-1 by protocol.
-            return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
-#pragma warning restore CA5350
-        }
-
-        static string Encrypt(byte[] key, string message, string appId)
-        {
-            var msg = Encoding.UTF8.GetBytes(message);
-            var app = Encoding.UTF8.GetBytes(appId);
-            var plain = new List<byte>(RandomNumberGenerator.GetBytes(16));
-            plain.AddRange([(byte)(msg.Length >> 24), (byte)(msg.Length >> 16), (byte)(msg.Length >> 8), (byte)msg.Length]);
-            plain.AddRange(msg);
-            plain.AddRange(app);
-            var pad = 32 - plain.Count % 32;
-            plain.AddRange(Enumerable.Repeat((byte)pad, pad));
-            using var aes = Aes.Create();
-            aes.Key = key;
-            return Convert.ToBase64String(aes.EncryptCbc(plain.ToArray(), key[..16], PaddingMode.None));
-        }
-
-        static int FreePort()
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
+    public static string Run(string file, string arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        var output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output.Trim();
     }
 }
 
-internal sealed record Result(double PerSecond, double P50, double P99, double Max);
+internal sealed record Row(string Scenario, string Target, double PerSecond, double P50, double P99, long Errors, bool Wrapped);
 
-internal sealed class BenchFactory(int port, string dbPath, string token, string aesKey, string appId) : WebApplicationFactory<Program>
+internal sealed class RawServer(WebApplication app) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+}
+
+internal sealed class AppServer(BenchFactory factory, int port, string? sqlite, string? postgres) : IAsyncDisposable
+{
+    public int Port => port;
+
+    public string Name => postgres is null ? "WxBind (SQLite)" : "WxBind (PostgreSQL)";
+
+    /// <summary>Creates <paramref name="count"/> users, each with a pending bind QR session; returns their scenes.</summary>
+    public async Task<List<string>> CreateBindSessionsAsync(int count)
+    {
+        await using System.Data.Common.DbConnection connection = sqlite is not null ? new SqliteConnection(sqlite) : new NpgsqlConnection(postgres);
+        await connection.OpenAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var scenes = new List<string>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var id = Guid.NewGuid().ToString("N");
+            var email = $"bench{id}@example.com";
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO users (id, email, normalized_email, display_name, security_stamp, concurrency_stamp, created_at)
+                VALUES (@id, @email, @normalized, 'Bench', @id, @id, @now)
+                """, new { id, email, normalized = email.ToUpperInvariant(), now }, transaction);
+            var scene = "b_" + id;
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO qr_sessions (id, purpose, status, scene_str, browser_hash, user_id, created_at, updated_at, expires_at)
+                VALUES (@id, 'bind', 'pending', @scene, 'bench', @id, @now, @now, @expires)
+                """, new { id, scene, now, expires = now + 3_600_000 }, transaction);
+            scenes.Add(scene);
+        }
+        await transaction.CommitAsync();
+        return scenes;
+    }
+
+    public ValueTask DisposeAsync() => factory.DisposeAsync();
+}
+
+internal sealed class BenchFactory(int port, string mode, string? sqlite, string? postgres) : WebApplicationFactory<Program>
 {
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
         builder.UseSetting("WxBind:PublicBaseUrl", $"http://127.0.0.1:{port}");
-        builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={dbPath}");
-        builder.UseSetting("Wechat:AppId", appId);
+        if (postgres is not null)
+        {
+            builder.UseSetting("WxBind:Storage:Provider", "Postgres");
+            builder.UseSetting("ConnectionStrings:Postgres", postgres);
+        }
+        else
+        {
+            builder.UseSetting("ConnectionStrings:Sqlite", sqlite);
+        }
+        builder.UseSetting("Wechat:AppId", CallbackBench.AppId);
         builder.UseSetting("Wechat:AppSecret", "benchsecret");
-        builder.UseSetting("Wechat:Token", token);
-        builder.UseSetting("Wechat:EncodingAESKey", aesKey);
-        builder.UseSetting("Wechat:MessageMode", "Safe");
+        builder.UseSetting("Wechat:Token", CallbackBench.Token);
+        builder.UseSetting("Wechat:EncodingAESKey", CallbackBench.AesKey);
+        builder.UseSetting("Wechat:MessageMode", mode);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

@@ -6,6 +6,7 @@ internal static class CallbackExtensions
     {
         builder.Services.AddScoped<CallbackService>();
         builder.Services.AddSingleton<HelpReplyHandler>();
+        builder.Services.AddSingleton<DeliveryMemory>();
         builder.Services.AddSingleton<ProcessedMessageStore>();
         builder.Services.AddHostedService<ProcessedMessageSweeper>();
         return builder;

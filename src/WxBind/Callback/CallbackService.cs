@@ -5,6 +5,7 @@ using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
+using WxBind.Storage;
 using WxBind.Wechat;
 
 namespace WxBind.Callback;
@@ -16,7 +17,9 @@ namespace WxBind.Callback;
 internal sealed partial class CallbackService(
     IOptions<WechatOptions> options,
     WechatMessageCrypto crypto,
+    DeliveryMemory memory,
     ProcessedMessageStore store,
+    Database database,
     IEnumerable<IWechatMessageHandler> handlers,
     HelpReplyHandler fallback,
     TimeProvider time,
@@ -59,7 +62,16 @@ internal sealed partial class CallbackService(
             return TypedResults.Problem("The timestamp is outside the accepted window.", statusCode: StatusCodes.Status401Unauthorized);
         }
 
-        var body = await ReadBodyAsync(request, Options.CallbackMaxBodyBytes, cancellationToken);
+        byte[]? body;
+        try
+        {
+            body = await ReadBodyAsync(request, Options.CallbackMaxBodyBytes, cancellationToken);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // The sender went away in the middle of the body: nothing was accepted, nobody waits for an answer.
+            return TypedResults.Empty;
+        }
         if (body is null)
         {
             LogBodyTooLarge(logger, Options.CallbackMaxBodyBytes);
@@ -101,42 +113,111 @@ internal sealed partial class CallbackService(
         {
             return Success();
         }
-        var replyXml = await HandleOnceAsync(message, cancellationToken);
+        // The signature is a function of (timestamp, nonce) and the token, so those two name the
+        // signed query; upper- and lowercase copies of one signature cannot pass as two queries.
+        var push = new PushRecord($"{timestamp}:{nonce}", Convert.ToHexString(SHA256.HashData(body)), DedupKey(message),
+            Math.Max(seconds * 1000 + (long)Options.CallbackTimestampWindow.TotalMilliseconds,
+                time.GetUtcNow().ToUnixTimeMilliseconds() + (long)Options.DedupWindow.TotalMilliseconds));
+        var (outcome, replyXml) = await HandleOnceAsync(message, push, seconds, cancellationToken);
+        if (outcome == DedupOutcome.Refused)
+        {
+            LogReplayRefused(logger, message.MsgType);
+            return TypedResults.Problem("This signed query was already accepted with another body.", statusCode: StatusCodes.Status401Unauthorized);
+        }
         return replyXml is null ? Success() : Reply(replyXml, encrypted);
     }
 
     /// <summary>
-    /// Handles a push once across retries and instances. A retry of a finished push gets the same
-    /// reply; one that arrives while the first is still running is acknowledged with "success".
+    /// Handles a push once across retries, replays and instances. A retry of a finished push gets
+    /// the same reply; one that arrives while the first is still running is acknowledged with
+    /// "success"; a signed query that comes back with another body is refused. No reply is sent
+    /// before the state change it announces is on disk.
     /// </summary>
-    private async Task<string?> HandleOnceAsync(WechatMessage message, CancellationToken cancellationToken)
+    private async Task<(DedupOutcome Outcome, string? ReplyXml)> HandleOnceAsync(WechatMessage message, PushRecord push, long timestamp, CancellationToken cancellationToken)
     {
-        var key = DedupKey(message);
-        var claim = await store.TryClaimAsync(key, cancellationToken);
-        if (claim.Outcome != DedupOutcome.Claimed)
+        if (!database.IsPostgres && timestamp < memory.StartedAt)
         {
-            LogDuplicate(logger, message.MsgType, claim.Outcome);
-            return claim.ReplyXml;
+            // On SQLite a push that changed nothing is remembered in memory only, and a restart
+            // (or a crash) forgets it. A push stamped before this process started may be one the
+            // last process accepted: it passes only if the database recorded it (it changed
+            // state), and is then answered from that record; otherwise it is refused, since its
+            // signed query might have carried another body before. WeChat does not retry a push
+            // it got an answer to, so this refuses nothing WeChat still waits for, except a push
+            // in flight during the crash that changed nothing.
+            var known = await store.FindAsync(push, cancellationToken);
+            LogDuplicate(logger, message.MsgType, known?.Outcome ?? DedupOutcome.Refused);
+            return known is null ? (DedupOutcome.Refused, null) : (known.Outcome, known.ReplyXml);
         }
 
-        string? replyXml;
+        var admission = memory.Admit(push.QueryKey, push.BodyHash, push.DedupKey, push.ExpiresAt);
+        if (admission.Outcome == AdmissionOutcome.Refused)
+        {
+            return (DedupOutcome.Refused, null);
+        }
+        var delivery = admission.Delivery;
+        if (admission.Outcome == AdmissionOutcome.Repeat)
+        {
+            var done = delivery.TryGetReply(out var earlier);
+            LogDuplicate(logger, message.MsgType, done ? DedupOutcome.Completed : DedupOutcome.InProgress);
+            return (done ? DedupOutcome.Completed : DedupOutcome.InProgress, earlier);
+        }
+
+        if (database.IsPostgres)
+        {
+            // Several instances: each push is claimed in the database before it is handled, so
+            // another instance's memory is never the only record of a signed query.
+            var claim = await store.TryClaimAsync(push, cancellationToken);
+            if (claim.Outcome != DedupOutcome.Claimed)
+            {
+                LogDuplicate(logger, message.MsgType, claim.Outcome);
+                if (claim.Outcome == DedupOutcome.Completed)
+                {
+                    delivery.Reply.TrySetResult(claim.ReplyXml);
+                }
+                else
+                {
+                    memory.Release(delivery);
+                }
+                return (claim.Outcome, claim.ReplyXml);
+            }
+        }
+
+        // SQLite: the push's records join whatever the handlers write, so a push that changes
+        // nothing writes nothing, and one that changes state records itself with the change.
+        using var enlistment = database.IsPostgres ? null
+            : WriteEnlistment.Begin((connection, transaction, token) => store.RecordAsync(connection, transaction, push, token));
+        var recorded = database.IsPostgres;
         try
         {
-            using var budget = new CancellationTokenSource(HandlerBudget, time);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-            var reply = await DispatchAsync(message, linked.Token);
-            replyXml = reply?.ToXml(message, time.GetUtcNow().ToUnixTimeSeconds());
+            string? replyXml;
+            using (var budget = new CancellationTokenSource(HandlerBudget, time))
+            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token))
+            {
+                var reply = await DispatchAsync(message, linked.Token);
+                replyXml = reply?.ToXml(message, time.GetUtcNow().ToUnixTimeSeconds());
+            }
+            enlistment?.Dispose();
+            recorded |= enlistment?.Used == true;
+            if (recorded)
+            {
+                // Group-committed with one flush, which also puts the handlers' own writes on disk.
+                await store.CompleteAsync(push.DedupKey, replyXml, CancellationToken.None);
+            }
+            delivery.Reply.TrySetResult(replyXml);
+            return (DedupOutcome.Claimed, replyXml);
         }
         catch (Exception e)
         {
             // The push is given back so WeChat's retry is handled afresh; WeChat itself gets "success",
             // never a 500 that would show the user "该公众号暂时无法提供服务".
             LogHandlerFailed(logger, message.MsgType, e);
-            await store.ReleaseAsync(key, CancellationToken.None);
-            return null;
+            memory.Release(delivery);
+            if (recorded || enlistment?.Used == true)
+            {
+                await store.ReleaseAsync(push.DedupKey, CancellationToken.None);
+            }
+            return (DedupOutcome.Claimed, null);
         }
-        await store.CompleteAsync(key, replyXml, CancellationToken.None);
-        return replyXml;
     }
 
     private async Task<WechatReply?> DispatchAsync(WechatMessage message, CancellationToken cancellationToken)
@@ -217,4 +298,7 @@ internal sealed partial class CallbackService(
 
     [LoggerMessage(3007, LogLevel.Error, "WeChat callback: handling a {MsgType} push failed")]
     private static partial void LogHandlerFailed(ILogger logger, string msgType, Exception exception);
+
+    [LoggerMessage(3008, LogLevel.Warning, "WeChat callback: a signed query came back with another {MsgType} body; refused")]
+    private static partial void LogReplayRefused(ILogger logger, string msgType);
 }

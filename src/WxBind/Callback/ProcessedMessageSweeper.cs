@@ -3,15 +3,16 @@ using WxBind.Wechat;
 
 namespace WxBind.Callback;
 
-/// <summary>Deletes dedup rows once WeChat can no longer retry them, once per dedup window.</summary>
+/// <summary>Forgets pushes (in memory and in the database) once no retry or replay of them can pass, once per dedup window.</summary>
 internal sealed partial class ProcessedMessageSweeper(
-    ProcessedMessageStore store, IOptions<WechatOptions> options, TimeProvider time, ILogger<ProcessedMessageSweeper> logger) : BackgroundService
+    ProcessedMessageStore store, DeliveryMemory memory, IOptions<WechatOptions> options, TimeProvider time, ILogger<ProcessedMessageSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.DedupWindow, time);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
+            memory.Sweep();
             try
             {
                 await store.SweepAsync(stoppingToken);

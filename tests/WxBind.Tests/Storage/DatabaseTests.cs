@@ -67,4 +67,98 @@ public sealed class DatabaseTests
             await TestDatabases.DropAsync(provider, connectionString);
         }
     }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task GroupCommitCommitsEveryQueuedWriteAndABadWriteFailsAlone(StorageProvider provider)
+    {
+        var connectionString = await TestDatabases.CreateAsync(provider);
+        try
+        {
+            await using var database = new Database(provider, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("CREATE TABLE grouped_rows (id integer PRIMARY KEY)");
+            }
+
+            // Row 7 twice: one of those two writes breaks the primary key, and only it may fail.
+            var writes = Enumerable.Range(1, 40).Append(7).Select(i => database.GroupCommitAsync((connection, transaction, token) =>
+                connection.ExecuteAsync(new CommandDefinition("INSERT INTO grouped_rows (id) VALUES (@i)", new { i }, transaction, cancellationToken: token)))).ToList();
+            var outcomes = await Task.WhenAll(writes.Select(async w =>
+            {
+                try
+                {
+                    await w;
+                    return true;
+                }
+                catch (System.Data.Common.DbException)
+                {
+                    return false;
+                }
+            }));
+
+            Assert.Equal(1, outcomes.Count(ok => !ok));
+            await using var read = await database.OpenAsync();
+            Assert.Equal(40, await read.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM grouped_rows"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(provider, connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task EnlistedWriteCommitsWithTheChangeOrNotAtAll()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("CREATE TABLE changes (id integer PRIMARY KEY); CREATE TABLE records (id integer PRIMARY KEY);");
+            }
+
+            using (var enlistment = WriteEnlistment.Begin((connection, transaction, token) =>
+                connection.ExecuteAsync(new CommandDefinition("INSERT INTO records (id) VALUES (1) ON CONFLICT DO NOTHING", transaction: transaction, cancellationToken: token))))
+            {
+                // Rolled back: the enlisted record goes with it.
+                var (connection, transaction) = await database.BeginAsync();
+                await using (connection)
+                await using (transaction)
+                {
+                    await connection.ExecuteAsync("INSERT INTO changes (id) VALUES (1)", transaction: transaction);
+                }
+                Assert.Equal(0, await CountAsync(database, "records"));
+
+                // Committed: the record commits with the change.
+                (connection, transaction) = await database.BeginAsync();
+                await using (connection)
+                await using (transaction)
+                {
+                    await connection.ExecuteAsync("INSERT INTO changes (id) VALUES (2)", transaction: transaction);
+                    await transaction.CommitAsync();
+                }
+                Assert.True(enlistment.Used);
+            }
+            Assert.Equal(1, await CountAsync(database, "records"));
+            Assert.Equal(1, await CountAsync(database, "changes"));
+
+            // Once the enlistment is over, writes are the caller's alone.
+            await using (var after = await database.OpenForWriteAsync())
+            {
+                await after.ExecuteAsync("DELETE FROM records");
+            }
+            Assert.Equal(0, await CountAsync(database, "records"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    private static async Task<long> CountAsync(Database database, string table)
+    {
+        await using var read = await database.OpenAsync();
+        return await read.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table}");
+    }
 }

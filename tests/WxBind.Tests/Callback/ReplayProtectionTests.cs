@@ -1,0 +1,272 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using WxBind.Storage;
+using WxBind.Tests.Infrastructure;
+using WxBind.Wechat;
+
+namespace WxBind.Tests.Callback;
+
+/// <summary>
+/// A captured push is never accepted twice, and never with another body (DESIGN §5): replays
+/// within the whole timestamp window, the Plain-mode body swap, two instances on PostgreSQL, a
+/// restart on SQLite; and no reply before the state change it announces is on disk.
+/// </summary>
+public sealed class ReplayProtectionTests
+{
+    public static TheoryData<StorageProvider, WechatMessageMode> ProvidersAndModes
+    {
+        get
+        {
+            var data = new TheoryData<StorageProvider, WechatMessageMode>();
+            foreach (var provider in TestDatabases.Providers)
+            {
+                data.Add(provider, WechatMessageMode.Plain);
+                data.Add(provider, WechatMessageMode.Safe);
+            }
+            return data;
+        }
+    }
+
+    [Theory, MemberData(nameof(ProvidersAndModes))]
+    public async Task ReplayAt66SecondsOfAScanGetsTheStoredReplyAndChangesNothing(StorageProvider provider, WechatMessageMode mode)
+    {
+        await using var app = await StartAsync(provider, mode);
+        var site = await BindSiteAsync(app);
+        var captured = Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock));
+
+        var first = await ReplyTextAsync(app, await SendAsync(app, captured));
+        app.Clock.Advance(TimeSpan.FromSeconds(66));
+        var replay = await ReplyTextAsync(app, await SendAsync(app, captured));
+
+        Assert.StartsWith("绑定成功", first, StringComparison.Ordinal);
+        Assert.Equal(first, replay);
+        Assert.Equal(1, await LedgerCountAsync(app, site.OpenId));
+    }
+
+    [Theory, MemberData(nameof(ProvidersAndModes))]
+    public async Task ReplayAt66SecondsOfATextIsHandledOnce(StorageProvider provider, WechatMessageMode mode)
+    {
+        await using var test = await CallbackEndpointTests.StartAsync(provider, mode);
+        var app = test.Factory;
+        var captured = Capture(app, WechatPush.TextXml("oAlice", "count me", 4242, app.Clock.GetUtcNow().ToUnixTimeSeconds()));
+
+        using var http = test.App.CreateClient();
+        var first = await test.Push.ReadReplyAsync(await SendAsync(http, captured));
+        app.Clock.Advance(TimeSpan.FromSeconds(66));
+        var replay = await test.Push.ReadReplyAsync(await SendAsync(http, captured));
+
+        Assert.Equal(1, test.Probe.Count);
+        Assert.Equal(WechatMessage.Parse(first).Content, WechatMessage.Parse(replay).Content);
+    }
+
+    [Theory, MemberData(nameof(TestDatabases.Providers), MemberType = typeof(TestDatabases))]
+    public async Task PlainModeBodySwapIsRefusedAndBindsNothing(StorageProvider provider)
+    {
+        await using var app = await StartAsync(provider, WechatMessageMode.Plain);
+        // The victim chats; the attacker captures the signed query of that push.
+        var victim = "oVictim" + Guid.NewGuid().ToString("N")[..21];
+        var chat = Capture(app, WechatPush.TextXml(victim, "你好", 777, app.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(app, chat)).StatusCode);
+
+        // ... and sends it with a scan of the attacker's own bind code "by" the victim.
+        var attacker = await BindSiteAsync(app);
+        var forged = chat with { Body = ScanXml(victim, attacker.Scene, app.Clock) };
+        var response = await SendAsync(app, forged);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await LedgerCountAsync(app, victim));
+        Assert.Equal("pending", await SessionStatusAsync(app, attacker.Scene));
+    }
+
+    [PostgresFact]
+    public async Task PlainModeBodySwapIsRefusedByAnotherInstance()
+    {
+        await using var first = await StartAsync(StorageProvider.Postgres, WechatMessageMode.Plain);
+        await using var second = WxBindFactory.SharingDatabaseOf(first, Settings(WechatMessageMode.Plain));
+        var victim = "oVictim" + Guid.NewGuid().ToString("N")[..21];
+        var chat = Capture(first, WechatPush.TextXml(victim, "你好", 778, first.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(first, chat)).StatusCode);
+
+        var attacker = await BindSiteAsync(second);
+        var response = await SendAsync(second, chat with { Body = ScanXml(victim, attacker.Scene, second.Clock) });
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Equal(0, await LedgerCountAsync(first, victim));
+        Assert.Equal("pending", await SessionStatusAsync(first, attacker.Scene));
+    }
+
+    [PostgresFact]
+    public async Task TwoInstancesOnPostgresHandleAScanOnce()
+    {
+        await using var first = await StartAsync(StorageProvider.Postgres, WechatMessageMode.Safe);
+        await using var second = WxBindFactory.SharingDatabaseOf(first, Settings(WechatMessageMode.Safe));
+        var site = await BindSiteAsync(first);
+        var xml = ScanXml(site.OpenId, site.Scene, first.Clock);
+
+        // The same push reaches both instances at once, each delivery signed afresh (as WeChat's retries are).
+        var replies = await Task.WhenAll(
+            SendAsync(first, Capture(first, xml)).ContinueWith(t => ReplyTextAsync(first, t.Result)).Unwrap(),
+            SendAsync(second, Capture(second, xml)).ContinueWith(t => ReplyTextAsync(second, t.Result)).Unwrap());
+        // A later retry at either instance gets the stored reply.
+        var retry = await ReplyTextAsync(second, await SendAsync(second, Capture(second, xml)));
+
+        Assert.Equal(1, await LedgerCountAsync(first, site.OpenId));
+        // Handled twice, the second would say the code was used; instead it gets the first's reply,
+        // or "success" while the first is still running.
+        Assert.Contains(replies, r => r.StartsWith("绑定成功", StringComparison.Ordinal));
+        Assert.All(replies, r => Assert.True(r == "success" || r == replies.First(x => x != "success"), r));
+        Assert.StartsWith("绑定成功", retry, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AfterARestartOnSqliteOnlyRecordedPushesAreAnsweredAndNoOlderQueryPasses()
+    {
+        // The owner of the database file, which outlives both processes.
+        await using var file = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var first = WxBindFactory.SharingDatabaseOf(file, Settings(WechatMessageMode.Plain));
+        var site = await BindSiteAsync(first);
+        var scan = Capture(first, ScanXml(site.OpenId, site.Scene, first.Clock));
+        var told = await ReplyTextAsync(first, await SendAsync(first, scan));
+        var chat = Capture(first, WechatPush.TextXml(site.OpenId, "你好", 779, first.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        Assert.Equal(HttpStatusCode.OK, (await SendAsync(first, chat)).StatusCode);
+        var other = await BindSiteAsync(first);
+
+        // The process dies right after its replies; the next one starts a little later on the same file.
+        await first.DisposeAsync();
+        await using var second = WxBindFactory.SharingDatabaseOf(file, Settings(WechatMessageMode.Plain));
+        second.Clock.Advance(first.Clock.GetUtcNow() - second.Clock.GetUtcNow() + TimeSpan.FromSeconds(10));
+
+        var scanAgain = await ReplyTextAsync(second, await SendAsync(second, scan));
+        var chatAgain = await SendAsync(second, chat);
+        var forged = await SendAsync(second, chat with { Body = ScanXml(site.OpenId, other.Scene, second.Clock) });
+        var fresh = await SendAsync(second, Capture(second, WechatPush.TextXml(site.OpenId, "你好", 780, second.Clock.GetUtcNow().ToUnixTimeSeconds())));
+
+        Assert.StartsWith("绑定成功", told, StringComparison.Ordinal);
+        Assert.Equal(told, scanAgain);
+        Assert.Equal(HttpStatusCode.Unauthorized, chatAgain.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.Equal(1, await LedgerCountAsync(second, site.OpenId));
+        Assert.Equal("pending", await SessionStatusAsync(second, other.Scene));
+    }
+
+    [Fact]
+    public async Task ReplyArrivesOnlyAfterTheBindingAndItsPushRecordAreCommitted()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var site = await BindSiteAsync(app);
+        var scan = Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock));
+
+        var told = await ReplyTextAsync(app, await SendAsync(app, scan));
+        // Read at once through a connection of our own, as a process reopening the file after a crash would.
+        await using var outside = new SqliteConnection(new SqliteConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ToString());
+        await outside.OpenAsync();
+        var bound = await outside.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wechat_bindings WHERE openid = @openId", new { openId = site.OpenId });
+        var stored = await outside.ExecuteScalarAsync<string?>("SELECT reply_xml FROM processed_messages WHERE completed_at IS NOT NULL");
+
+        Assert.StartsWith("绑定成功", told, StringComparison.Ordinal);
+        Assert.Equal(1, bound);
+        Assert.NotNull(stored);
+        Assert.Equal(told, Content(stored));
+    }
+
+    [Fact]
+    public async Task NoReplyIsSentWhenThePushRecordCannotCommit()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var site = await BindSiteAsync(app);
+        await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
+        {
+            // The fault sits between the handler's commit and the reply: the group commit fails.
+            await connection.ExecuteAsync("CREATE TRIGGER fail_completion BEFORE UPDATE OF completed_at ON processed_messages BEGIN SELECT RAISE(ABORT, 'injected'); END;");
+        }
+
+        var reply = await ReplyTextAsync(app, await SendAsync(app, Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock))));
+
+        Assert.Equal("success", reply);
+    }
+
+    /// <summary>One delivery as WeChat sent it (body as on the wire), kept to be sent again as is or with another body.</summary>
+    private sealed record CapturedPush(string Timestamp, string Nonce, string Body, string? MsgSignature);
+
+    private static CapturedPush Capture(WxBindFactory app, string messageXml)
+    {
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<WechatOptions>>().Value;
+        var timestamp = app.Clock.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
+        var nonce = RandomNumberGenerator.GetInt32(1_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
+        if (options.MessageMode == WechatMessageMode.Plain)
+        {
+            return new CapturedPush(timestamp, nonce, messageXml, null);
+        }
+        var encrypt = new WechatMessageCrypto(options.EncodingAesKey, options.AppId).Encrypt(messageXml);
+        return new CapturedPush(timestamp, nonce, $"<xml><ToUserName><![CDATA[gh_wxbind000001]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>",
+            WechatSignature.ComputeMsgSignature(options.Token, timestamp, nonce, encrypt));
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(WxBindFactory app, CapturedPush push) => SendAsync(app.CreateClient(), push);
+
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, CapturedPush push)
+    {
+        var signature = WechatSignature.Compute("wxbindDevToken2026", push.Timestamp, push.Nonce);
+        var url = $"/wechat/callback?signature={signature}&timestamp={push.Timestamp}&nonce={push.Nonce}&openid=oTest";
+        if (push.MsgSignature is not null)
+        {
+            url += $"&encrypt_type=aes&msg_signature={push.MsgSignature}";
+        }
+        return http.PostAsync(url, new StringContent(push.Body, Encoding.UTF8, "text/xml"));
+    }
+
+    /// <summary>The reply's text (decrypted in Safe mode), or "success".</summary>
+    private static async Task<string> ReplyTextAsync(WxBindFactory app, HttpResponseMessage response)
+    {
+        var xml = await new WechatPush(app, app.Clock).ReadReplyAsync(response);
+        return xml == "success" ? xml : Content(xml);
+    }
+
+    private static string Content(string replyXml) => WechatMessage.Parse(replyXml).Content ?? "";
+
+    private static Dictionary<string, string?> Settings(WechatMessageMode mode) => new(AppFixture.SharedSettings)
+    {
+        ["Wechat:MessageMode"] = mode.ToString(),
+    };
+
+    private static Task<WxBindFactory> StartAsync(StorageProvider provider, WechatMessageMode mode) =>
+        WxBindFactory.CreateAsync(provider, Settings(mode));
+
+    private sealed record BindSite(string Scene, string OpenId);
+
+    /// <summary>A registered, logged-in user with a fresh bind QR code, and a new WeChat user to scan it.</summary>
+    private static async Task<BindSite> BindSiteAsync(WxBindFactory app)
+    {
+        using var browser = BrowserClient.Create(app);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.RegisterAsync($"r{Guid.NewGuid():N}@example.com")).StatusCode);
+        var created = await (await browser.Http.PostAsJsonAsync("/api/qr-sessions", new { purpose = "bind" })).Content.ReadFromJsonAsync<JsonElement>();
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        var scene = await connection.ExecuteScalarAsync<string>("SELECT scene_str FROM qr_sessions WHERE id = @id", new { id = created.GetProperty("id").GetString() });
+        return new BindSite(scene!, "oScan" + Guid.NewGuid().ToString("N")[..23]);
+    }
+
+    private static string ScanXml(string openId, string scene, TimeProvider clock) =>
+        $"<xml><ToUserName><![CDATA[gh_wxbind000001]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName>" +
+        $"<CreateTime>{clock.GetUtcNow().ToUnixTimeSeconds()}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[SCAN]]></Event>" +
+        $"<EventKey><![CDATA[{scene}]]></EventKey><Ticket><![CDATA[t]]></Ticket></xml>";
+
+    private static async Task<long> LedgerCountAsync(WxBindFactory app, string openId)
+    {
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM binding_ledger WHERE openid = @openId", new { openId });
+    }
+
+    private static async Task<string?> SessionStatusAsync(WxBindFactory app, string scene)
+    {
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT status FROM qr_sessions WHERE scene_str = @scene", new { scene });
+    }
+}
