@@ -36,7 +36,8 @@ public sealed class InProcessApp(TestDatabase database, IDictionary<string, stri
         {
             builder.UseSetting(key, value);
         }
-        builder.ConfigureLogging(logging => logging.AddProvider(Log));
+        // Only the sink: thousands of refused requests would otherwise be thousands of console lines.
+        builder.ConfigureLogging(logging => logging.ClearProviders().AddProvider(Log));
         builder.ConfigureTestServices(services =>
         {
             foreach (var name in LoopbackClientNames)
