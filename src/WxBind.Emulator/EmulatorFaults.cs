@@ -8,6 +8,11 @@ internal sealed class EmulatorFaults
     private int _failCallbackCount;
     private bool _forceInvalidToken;
     private bool _dropReplies;
+    private int _tokenFailCount;
+    private int _slowTokenMs;
+    private int _invalidTokenCount;
+    private int _qrcodeCreateFailCount;
+    private long _tokenRequests;
 
     public void Set(int? slowCallbackMs, int? failCallbackCount, bool? forceInvalidToken, bool? dropReplies)
     {
@@ -20,13 +25,30 @@ internal sealed class EmulatorFaults
         }
     }
 
-    public void Reset() => Set(0, 0, false, false);
+    /// <summary>The WeChat-API faults: a failing or slow token endpoint, a 40001 storm, a failing qrcode/create.</summary>
+    public void SetApiFaults(int? tokenFailCount, int? slowTokenMs, int? invalidTokenCount, int? qrcodeCreateFailCount)
+    {
+        lock (_gate)
+        {
+            _tokenFailCount = tokenFailCount ?? _tokenFailCount;
+            _slowTokenMs = slowTokenMs ?? _slowTokenMs;
+            _invalidTokenCount = invalidTokenCount ?? _invalidTokenCount;
+            _qrcodeCreateFailCount = qrcodeCreateFailCount ?? _qrcodeCreateFailCount;
+        }
+    }
+
+    public void Reset()
+    {
+        Set(0, 0, false, false);
+        SetApiFaults(0, 0, 0, 0);
+    }
 
     public FaultSnapshot Snapshot()
     {
         lock (_gate)
         {
-            return new FaultSnapshot(_slowCallbackMs, _failCallbackCount, _forceInvalidToken, _dropReplies);
+            return new FaultSnapshot(_slowCallbackMs, _failCallbackCount, _forceInvalidToken, _dropReplies,
+                _tokenFailCount, _slowTokenMs, _invalidTokenCount, _qrcodeCreateFailCount, _tokenRequests);
         }
     }
 
@@ -60,11 +82,43 @@ internal sealed class EmulatorFaults
     {
         lock (_gate)
         {
-            var forced = _forceInvalidToken;
+            var forced = _forceInvalidToken || _invalidTokenCount > 0;
             _forceInvalidToken = false;
+            _invalidTokenCount = Math.Max(0, _invalidTokenCount - 1);
             return forced;
+        }
+    }
+
+    /// <summary>
+    /// Counts a request to a token endpoint (reported as <c>tokenRequests</c>, so tests can see a
+    /// fetch storm) and says how it goes: the delay before answering, and whether it fails.
+    /// </summary>
+    public (TimeSpan Delay, bool Fail) OnTokenRequest()
+    {
+        lock (_gate)
+        {
+            _tokenRequests++;
+            var fail = _tokenFailCount > 0;
+            _tokenFailCount = Math.Max(0, _tokenFailCount - 1);
+            return (TimeSpan.FromMilliseconds(_slowTokenMs), fail);
+        }
+    }
+
+    /// <summary>True when this qrcode/create call should answer WeChat's system error; counts down.</summary>
+    public bool TryConsumeQrcodeCreateFailure()
+    {
+        lock (_gate)
+        {
+            if (_qrcodeCreateFailCount <= 0)
+            {
+                return false;
+            }
+
+            _qrcodeCreateFailCount--;
+            return true;
         }
     }
 }
 
-internal sealed record FaultSnapshot(int SlowCallbackMs, int FailCallbackCount, bool ForceInvalidToken, bool DropReplies);
+internal sealed record FaultSnapshot(int SlowCallbackMs, int FailCallbackCount, bool ForceInvalidToken, bool DropReplies,
+    int TokenFailCount, int SlowTokenMs, int InvalidTokenCount, int QrcodeCreateFailCount, long TokenRequests);

@@ -22,11 +22,16 @@ internal static class QrcodeEndpoints
     }
 
     private static async Task<IResult> CreateAsync(HttpRequest request, AccessTokenStore tokens, QrcodeStore qrcodes,
-        IOptions<EmulatorOptions> options, CancellationToken cancellationToken)
+        IOptions<EmulatorOptions> options, EmulatorFaults faults, CancellationToken cancellationToken)
     {
         if (ApiGuard.RejectToken(request, tokens) is { } rejected)
         {
             return rejected;
+        }
+
+        if (faults.TryConsumeQrcodeCreateFailure())
+        {
+            return WechatError.Result(-1);
         }
 
         var body = await EmulatorJson.ReadObjectAsync(request, cancellationToken);

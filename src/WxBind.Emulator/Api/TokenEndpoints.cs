@@ -13,12 +13,18 @@ internal static class TokenEndpoints
 {
     public static void MapTokenEndpoints(this IEndpointRouteBuilder group)
     {
-        group.MapGet("/cgi-bin/token", GetToken);
+        group.MapGet("/cgi-bin/token", GetTokenAsync);
         group.MapPost("/cgi-bin/stable_token", GetStableTokenAsync);
     }
 
-    private static IResult GetToken(HttpRequest request, AccessTokenStore tokens, IOptions<EmulatorOptions> options, ILoggerFactory loggers)
+    private static async Task<IResult> GetTokenAsync(HttpRequest request, AccessTokenStore tokens, IOptions<EmulatorOptions> options,
+        ILoggerFactory loggers, EmulatorFaults faults, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (await FaultAsync(faults, time, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
         var query = request.Query;
         var code = CheckCredentials(query["grant_type"], query["appid"], query["secret"], options.Value);
         if (code != 0)
@@ -32,8 +38,13 @@ internal static class TokenEndpoints
     }
 
     private static async Task<IResult> GetStableTokenAsync(HttpRequest request, AccessTokenStore tokens, IOptions<EmulatorOptions> options,
-        ILoggerFactory loggers, CancellationToken cancellationToken)
+        ILoggerFactory loggers, EmulatorFaults faults, TimeProvider time, CancellationToken cancellationToken)
     {
+        if (await FaultAsync(faults, time, cancellationToken) is { } failed)
+        {
+            return failed;
+        }
+
         var body = await EmulatorJson.ReadObjectAsync(request, cancellationToken);
         if (body is null)
         {
@@ -49,6 +60,18 @@ internal static class TokenEndpoints
         var issued = tokens.IssueStable(EmulatorJson.Bool(body["force_refresh"]));
         EmulatorLog.TokenIssued(loggers.CreateLogger("WxBind.Emulator.Api"), "cgi-bin/stable_token");
         return WechatError.Success(new JsonObject { ["access_token"] = issued.AccessToken, ["expires_in"] = issued.ExpiresIn });
+    }
+
+    /// <summary>The token faults of <c>/_sim/faults</c>: answer late, or with WeChat's system error (-1).</summary>
+    private static async Task<IResult?> FaultAsync(EmulatorFaults faults, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var (delay, fail) = faults.OnTokenRequest();
+        if (delay > TimeSpan.Zero)
+        {
+            await Task.Delay(delay, time, cancellationToken);
+        }
+
+        return fail ? WechatError.Result(-1) : null;
     }
 
     private static int CheckCredentials(string? grantType, string? appId, string? secret, EmulatorOptions options)

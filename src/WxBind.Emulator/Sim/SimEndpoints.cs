@@ -60,6 +60,7 @@ internal static class SimEndpoints
         sim.MapPost("/faults", (SimFaultsRequest body, EmulatorFaults faults) =>
         {
             faults.Set(body.SlowCallbackMs, body.FailCallbackCount, body.ForceInvalidToken, body.DropReplies);
+            faults.SetApiFaults(body.TokenFailCount, body.SlowTokenMs, body.InvalidTokenCount, body.QrcodeCreateFailCount);
             return TypedResults.Ok(faults.Snapshot());
         });
         sim.MapDelete("/faults", (EmulatorFaults faults) =>

@@ -16,6 +16,7 @@ internal sealed record SimViewRequest(string? OpenId, string? Url);
 
 internal sealed record SimOpenRequest(string? OpenId, string? Url, string? Method, Dictionary<string, string>? Form);
 
-internal sealed record SimFaultsRequest(int? SlowCallbackMs, int? FailCallbackCount, bool? ForceInvalidToken, bool? DropReplies);
+internal sealed record SimFaultsRequest(int? SlowCallbackMs, int? FailCallbackCount, bool? ForceInvalidToken, bool? DropReplies,
+    int? TokenFailCount = null, int? SlowTokenMs = null, int? InvalidTokenCount = null, int? QrcodeCreateFailCount = null);
 
 internal sealed record SimTemplateRequest([property: JsonPropertyName("template_id")] string? TemplateId);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.WebEncoders;
 
 namespace WxBind.Localization;
@@ -16,6 +17,13 @@ internal static class LocalizationExtensions
         // Write Chinese as characters, not as &#x...; entities: smaller pages that read well in view-source.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddRazorPages(pages => pages.RootDirectory = "/")
+            // jQuery's bracket keys (a[b]=1) are not used here, and its normalizer throws on a
+            // key like "a[b" — a 500 for any form post or query string that carries one.
+            .AddMvcOptions(mvc =>
+            {
+                mvc.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+                mvc.ValueProviderFactories.RemoveType<JQueryQueryStringValueProviderFactory>();
+            })
             .AddViewLocalization()
             .AddDataAnnotationsLocalization(o => o.DataAnnotationLocalizerProvider = (_, factory) => factory.Create(typeof(SharedResource)));
         builder.Services.Configure<RequestLocalizationOptions>(options =>

@@ -8,11 +8,12 @@ namespace WxBind.Wechat;
 /// <summary>
 /// The API access_token, shared by every instance through the <c>wechat_tokens</c> table: WeChat
 /// invalidates the previous token whenever a new one is fetched (§4.1), so instances must not each
-/// fetch their own. One refresh at a time: a semaphore in process, and a PostgreSQL advisory lock
-/// (SQLite: the write lock of BEGIN IMMEDIATE) across processes.
+/// fetch their own. One refresh at a time: one shared fetch in process (with a short back-off
+/// after a failure), and a PostgreSQL advisory lock (SQLite: the write lock of BEGIN IMMEDIATE)
+/// across processes.
 /// </summary>
 internal sealed partial class AccessTokenCache(
-    Database database, IOptions<WechatOptions> options, TimeProvider time, ILogger<AccessTokenCache> logger) : IDisposable
+    Database database, IOptions<WechatOptions> options, TimeProvider time, ILogger<AccessTokenCache> logger)
 {
     // Refresh early: the token may be used for seconds after we hand it out, and stable_token
     // rotates in its last 5 minutes anyway.
@@ -21,10 +22,19 @@ internal sealed partial class AccessTokenCache(
     // Any fixed 64-bit number unique to this lock (migrations use ...0001).
     private const long AdvisoryLockKey = 0x5778_4269_6E64_0002;
 
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private StoredToken? _current;
+    // After a failed fetch, callers fail fast for this long instead of each asking WeChat again:
+    // a token endpoint that is down or slow must not be met with a storm of fetches.
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(2);
 
-    /// <summary>Returns a token that is valid for at least a few minutes, fetching one with <paramref name="fetch"/> if needed.</summary>
+    private readonly Lock _lock = new();
+    private StoredToken? _current;
+    private Task<StoredToken>? _refresh;
+    private DateTimeOffset _failedUntil;
+
+    /// <summary>
+    /// Returns a token that is valid for at least a few minutes, fetching one with <paramref name="fetch"/> if needed.
+    /// Concurrent callers share one fetch; each waits for it only as long as its own <paramref name="cancellationToken"/> allows.
+    /// </summary>
     public async ValueTask<string> GetAsync(
         Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch, CancellationToken cancellationToken)
     {
@@ -33,48 +43,77 @@ internal sealed partial class AccessTokenCache(
             return cached.AccessToken;
         }
 
-        await _gate.WaitAsync(cancellationToken);
+        Task<StoredToken> refresh;
+        lock (_lock)
+        {
+            if (_refresh is null && time.GetUtcNow() < _failedUntil)
+            {
+                throw new WechatApiException("cgi-bin/token", WechatErrorCodes.SystemBusy, "the last token fetch failed moments ago");
+            }
+            refresh = _refresh ??= RefreshAsync(fetch);
+        }
+        return (await refresh.WaitAsync(cancellationToken)).AccessToken;
+    }
+
+    /// <summary>The one fetch in flight, not tied to any caller: the HTTP client's timeout bounds it.</summary>
+    private async Task<StoredToken> RefreshAsync(Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch)
+    {
+        // Never complete synchronously: GetAsync publishes this task before it may finish.
+        await Task.Yield();
         try
         {
-            // Another caller in this process may have refreshed while we waited.
-            if (Volatile.Read(ref _current) is { } refreshed && IsFresh(refreshed))
+            var stored = await ReadOrFetchAsync(fetch, CancellationToken.None);
+            Volatile.Write(ref _current, stored);
+            return stored;
+        }
+        catch (Exception e)
+        {
+            lock (_lock)
             {
-                return refreshed.AccessToken;
+                _failedUntil = time.GetUtcNow() + FailureBackoff;
             }
-
-            var (connection, transaction) = await database.BeginAsync(cancellationToken);
-            await using (connection)
-            await using (transaction)
-            {
-                if (database.IsPostgres)
-                {
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        "SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
-                }
-
-                // Re-read under the lock: another instance may have stored a fresh token meanwhile.
-                var stored = await ReadAsync(connection, transaction, cancellationToken);
-                if (stored is null || !IsFresh(stored))
-                {
-                    var (accessToken, expiresIn) = await fetch(cancellationToken);
-                    // expires_at is Unix ms; passed as a long so Dapper does not write a DateTimeOffset as text.
-                    stored = new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
-                    await connection.ExecuteAsync(new CommandDefinition(
-                        """
-                        INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
-                        ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
-                        """,
-                        new { appId = options.Value.AppId, stored.AccessToken, ExpiresAt = stored.ExpiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
-                    LogFetched(logger, expiresIn);
-                }
-                await transaction.CommitAsync(cancellationToken);
-                Volatile.Write(ref _current, stored);
-                return stored.AccessToken;
-            }
+            LogFetchFailed(logger, e.GetType().Name);
+            throw;
         }
         finally
         {
-            _gate.Release();
+            lock (_lock)
+            {
+                _refresh = null;
+            }
+        }
+    }
+
+    private async Task<StoredToken> ReadOrFetchAsync(
+        Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch, CancellationToken cancellationToken)
+    {
+        var (connection, transaction) = await database.BeginAsync(cancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            if (database.IsPostgres)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
+            }
+
+            // Re-read under the lock: another instance may have stored a fresh token meanwhile.
+            var stored = await ReadAsync(connection, transaction, cancellationToken);
+            if (stored is null || !IsFresh(stored))
+            {
+                var (accessToken, expiresIn) = await fetch(cancellationToken);
+                // expires_at is Unix ms; passed as a long so Dapper does not write a DateTimeOffset as text.
+                stored = new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
+                await connection.ExecuteAsync(new CommandDefinition(
+                    """
+                    INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
+                    ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
+                    """,
+                    new { appId = options.Value.AppId, stored.AccessToken, ExpiresAt = stored.ExpiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
+                LogFetched(logger, expiresIn);
+            }
+            await transaction.CommitAsync(cancellationToken);
+            return stored;
         }
     }
 
@@ -103,13 +142,15 @@ internal sealed partial class AccessTokenCache(
             "SELECT access_token, expires_at FROM wechat_tokens WHERE app_id = @appId",
             new { appId = options.Value.AppId }, transaction, cancellationToken: cancellationToken));
 
-    public void Dispose() => _gate.Dispose();
 
     [LoggerMessage(2001, LogLevel.Information, "Fetched a new WeChat access token valid for {ExpiresIn} s")]
     private static partial void LogFetched(ILogger logger, int expiresIn);
 
     [LoggerMessage(2002, LogLevel.Warning, "WeChat rejected the access token with errcode {ErrCode}; stored copy removed: {Removed}")]
     private static partial void LogInvalidated(ILogger logger, int errCode, bool removed);
+
+    [LoggerMessage(2003, LogLevel.Warning, "Fetching a WeChat access token failed ({Error}); callers fail fast for a moment")]
+    private static partial void LogFetchFailed(ILogger logger, string error);
 
     private sealed class StoredToken
     {

@@ -21,7 +21,9 @@ internal static class WechatExtensions
 
         // The default HttpClient logging writes request URIs, and WeChat puts the AppSecret and the
         // access_token in query strings: no request logging for this client.
-        builder.Services.AddHttpClient(WechatApiClient.HttpClientName).RemoveAllLoggers();
+        builder.Services.AddHttpClient(WechatApiClient.HttpClientName)
+            .ConfigureHttpClient((sp, client) => client.Timeout = sp.GetRequiredService<IOptions<WechatOptions>>().Value.ApiTimeout)
+            .RemoveAllLoggers();
         builder.Services.AddSingleton<AccessTokenCache>();
         builder.Services.AddSingleton<WechatDeliveryLog>();
         builder.Services.AddTransient<WechatApiClient>();

@@ -61,6 +61,13 @@ public sealed class WechatOptions
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Wechat:CallbackMaxBodyBytes must be between 1024 and 16777216.")]
     public int CallbackMaxBodyBytes { get; set; } = 64 * 1024;
 
+    /// <summary>
+    /// The most any one WeChat API call may take (the HTTP client's timeout). WeChat normally
+    /// answers in well under a second; a hung call must not hold a page or a push for long.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:01:00", ErrorMessage = "Wechat:ApiTimeout must be between 00:00:01 and 00:01:00.")]
+    public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How long a handled push is remembered, so WeChat's retries are answered, not handled again.</summary>
     public TimeSpan DedupWindow { get; set; } = TimeSpan.FromSeconds(60);
 }
