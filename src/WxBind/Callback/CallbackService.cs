@@ -118,7 +118,22 @@ internal sealed partial class CallbackService(
         var push = new PushRecord($"{timestamp}:{nonce}", Convert.ToHexString(SHA256.HashData(body)), DedupKey(message),
             Math.Max(seconds * 1000 + (long)Options.CallbackTimestampWindow.TotalMilliseconds,
                 time.GetUtcNow().ToUnixTimeMilliseconds() + (long)Options.DedupWindow.TotalMilliseconds));
-        var (outcome, replyXml) = await HandleOnceAsync(message, push, seconds, cancellationToken);
+        DedupOutcome outcome;
+        string? replyXml;
+        try
+        {
+            (outcome, replyXml) = await HandleOnceAsync(message, push, seconds, cancellationToken);
+        }
+        catch (Exception e) when (IsStorageUnavailable(e))
+        {
+            // The database is away: the push can be neither recorded nor handled. WeChat still gets
+            // an answer in time (never a 500, which shows "该公众号暂时无法提供服务"), and the user is
+            // asked to try again; WeChat does not retry an answered push, so this one is logged as lost.
+            LogStorageUnavailable(logger, message.MsgType, e);
+            return WechatReply.Text(UnavailableText).ToXml(message, time.GetUtcNow().ToUnixTimeSeconds()) is { } tryAgain
+                ? Reply(tryAgain, encrypted)
+                : Success();
+        }
         if (outcome == DedupOutcome.Refused)
         {
             LogReplayRefused(logger, message.MsgType);
@@ -166,7 +181,16 @@ internal sealed partial class CallbackService(
         {
             // Several instances: each push is claimed in the database before it is handled, so
             // another instance's memory is never the only record of a signed query.
-            var claim = await store.TryClaimAsync(push, cancellationToken);
+            DedupClaim claim;
+            try
+            {
+                claim = await store.TryClaimAsync(push, cancellationToken);
+            }
+            catch
+            {
+                memory.Release(delivery); // not handled: WeChat's retry must find it unclaimed
+                throw;
+            }
             if (claim.Outcome != DedupOutcome.Claimed)
             {
                 LogDuplicate(logger, message.MsgType, claim.Outcome);
@@ -210,12 +234,23 @@ internal sealed partial class CallbackService(
         {
             // The push is given back so WeChat's retry is handled afresh; WeChat itself gets "success",
             // never a 500 that would show the user "该公众号暂时无法提供服务".
-            LogHandlerFailed(logger, message.MsgType, e);
             memory.Release(delivery);
             if (recorded || enlistment?.Used == true)
             {
-                await store.ReleaseAsync(push.DedupKey, CancellationToken.None);
+                try
+                {
+                    await store.ReleaseAsync(push.DedupKey, CancellationToken.None);
+                }
+                catch (Exception release) when (IsStorageUnavailable(release))
+                {
+                    // The claim expires with the timestamp window; nothing else is left behind.
+                }
             }
+            if (IsStorageUnavailable(e))
+            {
+                throw; // answered by ReceiveAsync: the user is asked to try again
+            }
+            LogHandlerFailed(logger, message.MsgType, e);
             return (DedupOutcome.Claimed, null);
         }
     }
@@ -249,6 +284,21 @@ internal sealed partial class CallbackService(
         var nonce = RandomNumberGenerator.GetInt32(100_000_000, int.MaxValue).ToString(CultureInfo.InvariantCulture);
         var signature = WechatSignature.ComputeMsgSignature(Options.Token, timeStamp.ToString(CultureInfo.InvariantCulture), nonce, encrypt);
         return TypedResults.Text(WechatXml.EncryptedEnvelope(encrypt, signature, timeStamp, nonce), "text/xml", Encoding.UTF8);
+    }
+
+    private const string UnavailableText = "系统繁忙，请稍后再试。";
+
+    /// <summary>A failure of the database itself (down, unreachable, no connection or write turn in time).</summary>
+    private static bool IsStorageUnavailable(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is System.Data.Common.DbException or TimeoutException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ContentHttpResult Success() => TypedResults.Text("success", "text/plain");
@@ -298,6 +348,9 @@ internal sealed partial class CallbackService(
 
     [LoggerMessage(3007, LogLevel.Error, "WeChat callback: handling a {MsgType} push failed")]
     private static partial void LogHandlerFailed(ILogger logger, string msgType, Exception exception);
+
+    [LoggerMessage(3009, LogLevel.Error, "WeChat callback: the database is unavailable; a {MsgType} push was answered with a try-again text and is lost")]
+    private static partial void LogStorageUnavailable(ILogger logger, string msgType, Exception exception);
 
     [LoggerMessage(3008, LogLevel.Warning, "WeChat callback: a signed query came back with another {MsgType} body; refused")]
     private static partial void LogReplayRefused(ILogger logger, string msgType);

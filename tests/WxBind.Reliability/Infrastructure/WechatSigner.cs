@@ -48,6 +48,16 @@ public sealed class WechatSigner(string token, string encodingAesKey, string app
         return Convert.ToBase64String(aes.EncryptCbc(padded, _key.AsSpan(0, 16), PaddingMode.None));
     }
 
+    /// <summary>The XML inside an encrypted reply envelope's <c>Encrypt</c> element.</summary>
+    public string Decrypt(string encrypt)
+    {
+        using var aes = Aes.Create();
+        aes.Key = _key;
+        var plain = aes.DecryptCbc(Convert.FromBase64String(encrypt), _key.AsSpan(0, 16), PaddingMode.None);
+        var length = BinaryPrimitives.ReadInt32BigEndian(plain.AsSpan(16, 4));
+        return Encoding.UTF8.GetString(plain, 20, length);
+    }
+
     /// <summary>
     /// A Safe-mode (安全模式) push: the query string and the envelope WeChat would send.
     /// The <paramref name="timestamp"/> is Unix seconds.
