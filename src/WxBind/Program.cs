@@ -3,6 +3,7 @@ using WxBind.Accounts;
 using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.EmulatorHost;
+using WxBind.Hosting;
 using WxBind.Localization;
 using WxBind.QrLogin;
 using WxBind.QrSessions;
@@ -11,7 +12,10 @@ using WxBind.Storage;
 using WxBind.Wechat;
 using WxBind.WechatWeb;
 
+try
+{
 var builder = WebApplication.CreateBuilder(args);
+builder.AddStartupErrors();
 // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -56,6 +60,14 @@ app.MapQrLogin();
 app.MapEmulatorHost();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
-app.Run();
+await app.RunUntilShutdownAsync();
+return 0;
+}
+catch (Exception e) when (StartupErrors.Describe(e) is { } line)
+{
+    // One line naming the key or the port; no stack trace for a setting to fix.
+    Console.Error.WriteLine(line);
+    return 1;
+}
 
 public partial class Program;
