@@ -10,5 +10,5 @@ internal static class QrLoginMessages
     public const string LoggedIn = "登录成功，网页将自动进入你的账号。";
     public const string ConfirmTitle = "确认登录网站";
 
-    public static string ConfirmDescription(string browser) => $"有浏览器（{browser}）正在请求用你的账号登录。请点击查看并确认，如非本人操作请取消。";
+    public static string ConfirmDescription(string browser) => $"有浏览器（{Wechat.WechatText.Plain(browser)}）正在请求用你的账号登录。请点击查看并确认，如非本人操作请取消。";
 }
