@@ -16,6 +16,7 @@ try
 {
 var builder = WebApplication.CreateBuilder(args);
 builder.AddStartupErrors();
+builder.AddEdges();
 // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -34,6 +35,8 @@ builder.Services.AddOpenApi();
 
 var app = builder.Build();
 await app.MigrateDatabaseAsync();
+
+app.UseEdges(); // forwarded headers from known proxies, HSTS, __Host- cookies, security headers
 
 if (!app.Environment.IsDevelopment())
 {

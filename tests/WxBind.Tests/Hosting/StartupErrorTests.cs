@@ -90,6 +90,35 @@ public sealed class StartupErrorTests
     }
 
     [Fact]
+    public async Task ProductionSendsHstsAndDeniesFramingBehindAnHttpsProxy()
+    {
+        var port = FreePort();
+        await using var app = AppProcess.Start("Production", ProductionSettings, "--urls", $"http://127.0.0.1:{port}");
+        using var http = new HttpClient();
+        HttpResponseMessage? page = null;
+        while (page is null && !app.HasExited)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"http://127.0.0.1:{port}/account/login");
+            request.Headers.Host = "wxbind.example.com";
+            request.Headers.Add("X-Forwarded-Proto", "https"); // from loopback: a known proxy by default
+            try
+            {
+                page = await http.SendAsync(request);
+            }
+            catch (HttpRequestException)
+            {
+                await Task.Delay(200);
+            }
+        }
+
+        Assert.True(page is not null, app.Output);
+        Assert.StartsWith("max-age=", page.Headers.GetValues("Strict-Transport-Security").Single(), StringComparison.Ordinal);
+        Assert.Equal("DENY", page.Headers.GetValues("X-Frame-Options").Single());
+        Assert.Equal("frame-ancestors 'none'", page.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Contains(page.Headers.GetValues("Set-Cookie"), c => c.StartsWith("__Host-wxbind.af=", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void OptionsFailureIsDescribedByItsFullKey()
     {
         var failure = new OptionsValidationException("", typeof(AccountOptions),
