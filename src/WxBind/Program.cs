@@ -66,7 +66,7 @@ app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 await app.RunUntilShutdownAsync();
 return 0;
 }
-catch (Exception e) when (StartupErrors.Describe(e) is { } line)
+catch (Exception e) when (StartupErrors.ForConsole(e) is { } line)
 {
     // One line naming the key or the port; no stack trace for a setting to fix.
     Console.Error.WriteLine(line);

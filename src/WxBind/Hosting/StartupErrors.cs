@@ -49,6 +49,13 @@ internal static partial class StartupErrors
         await app.WaitForShutdownAsync();
     }
 
+    /// <summary>
+    /// What Program prints instead of a crash: only when the app runs as its own process. Hosted
+    /// in a test server, the exception itself travels on to the test that started the app.
+    /// </summary>
+    public static string? ForConsole(Exception exception) =>
+        System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupErrors).Assembly ? Describe(exception) : null;
+
     /// <summary>The one line to print for <paramref name="exception"/>, or null when it is no start-up error.</summary>
     public static string? Describe(Exception exception) => exception switch
     {
