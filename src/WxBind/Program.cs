@@ -5,6 +5,7 @@ using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.CommandLine;
 using WxBind.EmulatorHost;
+using WxBind.Hosting;
 using WxBind.Instances;
 using WxBind.Localization;
 using WxBind.QrLogin;
@@ -14,7 +15,11 @@ using WxBind.Storage;
 using WxBind.Wechat;
 using WxBind.WechatWeb;
 
+try
+{
 var builder = WebApplication.CreateBuilder(args);
+builder.AddStartupErrors();
+builder.AddEdges();
 // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
 builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -42,6 +47,8 @@ if (CommandLineExtensions.IsCommand(args))
 }
 
 app.UseInstanceHeader();
+app.UseEdges(); // forwarded headers from known proxies, HSTS, __Host- cookies, security headers
+
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/error");
@@ -67,7 +74,14 @@ app.MapQrLogin();
 app.MapEmulatorHost();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
-app.Run();
+await app.RunUntilShutdownAsync();
 return 0;
+}
+catch (Exception e) when (StartupErrors.ForConsole(e) is { } line)
+{
+    // One line naming the key or the port; no stack trace for a setting to fix.
+    Console.Error.WriteLine(line);
+    return 1;
+}
 
 public partial class Program;

@@ -9,11 +9,12 @@ public sealed class WxBindOptions
 
     /// <summary>
     /// The address users and WeChat reach the site at, e.g. <c>https://www.example.com</c>. Links
-    /// sent in WeChat and the emulator's callback URL are built from it.
+    /// sent in WeChat and the emulator's callback URL are built from it. Required outside
+    /// Development (whose settings file gives <c>http://localhost:5080</c>).
     /// </summary>
-    [Required]
-    [Url]
-    public string PublicBaseUrl { get; set; } = "http://localhost:5080";
+    [Required(ErrorMessage = "WxBind:PublicBaseUrl is required: the address users and WeChat reach the site at, e.g. https://www.example.com.")]
+    [Url(ErrorMessage = "WxBind:PublicBaseUrl must be an absolute http(s) URL, e.g. https://www.example.com.")]
+    public string PublicBaseUrl { get; set; } = "";
 
     public Uri PublicBaseUri => new(PublicBaseUrl.TrimEnd('/') + "/");
 }

@@ -14,6 +14,7 @@ public sealed class RegisterInput
     [Display(Name = "DisplayName")]
     [Required(ErrorMessage = "Required")]
     [StringLength(64, ErrorMessage = "TooLong")]
+    [PlainDisplayName(ErrorMessage = "DisplayNameInvalid")]
     public string DisplayName { get; set; } = "";
 
     [Display(Name = "Password")]
@@ -32,6 +33,36 @@ public sealed class LoginInput
     public string Email { get; set; } = "";
 
     [Display(Name = "Password")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(128, ErrorMessage = "TooLong")]
+    [DataType(DataType.Password)]
+    public string Password { get; set; } = "";
+}
+
+/// <summary>The display-name form on <c>/account</c>.</summary>
+public sealed class DisplayNameInput
+{
+    [Display(Name = "DisplayName")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(64, ErrorMessage = "TooLong")]
+    [PlainDisplayName(ErrorMessage = "DisplayNameInvalid")]
+    public string DisplayName { get; set; } = "";
+}
+
+/// <summary>The forgot-password form.</summary>
+public sealed class ForgotPasswordInput
+{
+    [Display(Name = "Email")]
+    [Required(ErrorMessage = "Required")]
+    [StringLength(254, ErrorMessage = "TooLong")]
+    [StrictEmail(ErrorMessage = "EmailInvalid")]
+    public string Email { get; set; } = "";
+}
+
+/// <summary>The new-password form reached from a reset link.</summary>
+public sealed class ResetPasswordInput
+{
+    [Display(Name = "NewPassword")]
     [Required(ErrorMessage = "Required")]
     [StringLength(128, ErrorMessage = "TooLong")]
     [DataType(DataType.Password)]

@@ -14,6 +14,9 @@ public sealed class AccountOptions
     /// <summary>How long a locked account stays locked.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>How long a password-reset link works (it also stops working once used).</summary>
+    public TimeSpan PasswordResetLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
     /// <summary>Login POSTs allowed per client address per minute.</summary>
     [Range(1, 10_000)]
     public int LoginPermitsPerMinute { get; set; } = 20;

@@ -16,12 +16,19 @@ internal static class AccountsExtensions
         builder.Services.AddOptions<AccountOptions>().BindConfiguration(AccountOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         builder.Services.AddScoped<AccountService>();
+        builder.Services.AddSingleton<LoginLockout>();
+        builder.Services.AddScoped<PasswordResetService>();
+        AddMail(builder);
         builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
         builder.Services.AddAuthorization();
         builder.Services.AddIdentityCore<User>()
             .AddUserStore<UserStore>()
             .AddSignInManager()
-            .AddErrorDescriber<LocalizedIdentityErrorDescriber>();
+            .AddErrorDescriber<LocalizedIdentityErrorDescriber>()
+            .AddTokenProvider<PasswordResetTokenProvider>(PasswordResetTokenProvider.Name);
+        // The cookie's security stamp is checked on every request: logging out, "log out everywhere"
+        // and a password reset change the stamp, and every cookie issued before stops working.
+        builder.Services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = TimeSpan.Zero);
         builder.Services.AddOptions<IdentityOptions>().Configure<IOptions<AccountOptions>>((identity, accounts) =>
         {
             identity.User.RequireUniqueEmail = true;
@@ -33,6 +40,7 @@ internal static class AccountsExtensions
             identity.Lockout.AllowedForNewUsers = true;
             identity.Lockout.MaxFailedAccessAttempts = accounts.Value.MaxFailedAccessAttempts;
             identity.Lockout.DefaultLockoutTimeSpan = accounts.Value.LockoutDuration;
+            identity.Tokens.PasswordResetTokenProvider = PasswordResetTokenProvider.Name;
         });
         builder.Services.ConfigureApplicationCookie(cookie =>
         {
@@ -54,6 +62,24 @@ internal static class AccountsExtensions
             limiter.AddPolicy(RegisterRateLimit, context => PerClient(context, Options(context).RegisterPermitsPerMinute));
         });
         return builder;
+    }
+
+    /// <summary>SMTP when <c>WxBind:Smtp:Host</c> is set; otherwise, in Development, the outbox page.</summary>
+    private static void AddMail(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration(SmtpOptions.Section).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<SmtpOptions>, SmtpOptionsValidator>();
+        if (builder.Configuration.GetSection(SmtpOptions.Section).Get<SmtpOptions>() is { IsConfigured: true })
+        {
+            builder.Services.AddSingleton<SmtpMailSender>();
+            builder.Services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<SmtpMailSender>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<SmtpMailSender>());
+        }
+        else if (builder.Environment.IsDevelopment())
+        {
+            builder.Services.AddSingleton<DevOutbox>();
+            builder.Services.AddSingleton<IMailSender>(sp => sp.GetRequiredService<DevOutbox>());
+        }
     }
 
     private static AccountOptions Options(HttpContext context) => context.RequestServices.GetRequiredService<IOptions<AccountOptions>>().Value;

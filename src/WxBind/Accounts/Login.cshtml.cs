@@ -27,7 +27,7 @@ public sealed class LoginModel : PageModel
         {
             return Page();
         }
-        var (user, error) = await _accounts.CheckPasswordAsync(Input);
+        var (user, error) = await _accounts.CheckPasswordAsync(Input, HttpContext.RequestAborted);
         if (user is null)
         {
             ModelState.AddModelError(string.Empty, error!);

@@ -16,7 +16,7 @@ public sealed class LogoutModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
-        await _accounts.SignOutAsync();
+        await _accounts.SignOutAsync(User);
         return LocalRedirect("/account/login?loggedOut=1");
     }
 }

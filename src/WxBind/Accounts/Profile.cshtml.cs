@@ -25,18 +25,56 @@ public sealed class ProfileModel : PageModel
 
     public string? Notice { get; private set; }
 
+    [BindProperty]
+    public DisplayNameInput Rename { get; set; } = new();
+
     public async Task<IActionResult> OnGetAsync(string? notice)
     {
-        var user = await _users.GetUserAsync(User);
-        if (user is null)
+        if (await LoadAsync() is { } gone)
         {
-            // The cookie names an account that no longer exists.
-            return LocalRedirect("/account/logout");
+            return gone;
         }
-        Account = user;
-        Binding = await BindingService.FindByUserAsync(user.Id, HttpContext.RequestAborted);
-        Notice = notice is "unbound" ? notice : null;
+        Rename.DisplayName = Account.DisplayName;
+        Notice = notice is "unbound" or "renamed" or "signedOutElsewhere" ? notice : null;
         return Page();
+    }
+
+    public async Task<IActionResult> OnPostRenameAsync()
+    {
+        if (await LoadAsync() is { } gone)
+        {
+            return gone;
+        }
+        if (!ModelState.IsValid)
+        {
+            return Page();
+        }
+        Account.DisplayName = Rename.DisplayName.Trim();
+        var result = await _users.UpdateAsync(Account);
+        if (!result.Succeeded)
+        {
+            foreach (var error in result.Errors)
+            {
+                ModelState.AddModelError("Rename.DisplayName", error.Description);
+            }
+            return Page();
+        }
+        return LocalRedirect("/account?notice=renamed");
+    }
+
+    /// <summary>
+    /// Ends every session of the account (the security stamp changes, so every cookie issued before
+    /// stops working) and signs this browser in again: the other devices are logged out.
+    /// </summary>
+    public async Task<IActionResult> OnPostSignOutEverywhereAsync()
+    {
+        if (await LoadAsync() is { } gone)
+        {
+            return gone;
+        }
+        await _users.UpdateSecurityStampAsync(Account);
+        await HttpContext.RequestServices.GetRequiredService<AccountService>().SignInAsync(Account);
+        return LocalRedirect("/account?notice=signedOutElsewhere");
     }
 
     public async Task<IActionResult> OnPostUnbindAsync()
@@ -47,5 +85,18 @@ public sealed class ProfileModel : PageModel
             await BindingService.UnbindFromWebsiteAsync(userId, HttpContext.RequestAborted);
         }
         return LocalRedirect("/account?notice=unbound");
+    }
+
+    private async Task<IActionResult?> LoadAsync()
+    {
+        var user = await _users.GetUserAsync(User);
+        if (user is null)
+        {
+            // The cookie names an account that no longer exists.
+            return LocalRedirect("/account/logout");
+        }
+        Account = user;
+        Binding = await BindingService.FindByUserAsync(user.Id, HttpContext.RequestAborted);
+        return null;
     }
 }

@@ -41,5 +41,5 @@ internal sealed record LoginFacts(string Browser, string? Ip, DateTimeOffset At)
     public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
 
     public override string ToString() =>
-        $"浏览器：{Browser}；IP 地址：{Ip ?? "未知"}；时间：{At.ToOffset(ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}（北京时间）";
+        $"浏览器：{Wechat.WechatText.Plain(Browser)}；IP 地址：{Ip ?? "未知"}；时间：{At.ToOffset(ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}（北京时间）";
 }

@@ -14,6 +14,9 @@ internal static class Masking
         return at <= 0 ? "***" : $"{email[0]}***{email[at..]}";
     }
 
-    /// <summary>A display name, masked where it is itself an e-mail address.</summary>
-    public static string DisplayName(string name) => name.Contains('@', StringComparison.Ordinal) ? Email(name) : name;
+    /// <summary>
+    /// A display name, masked where it is itself an e-mail address, and made plain text (no markup,
+    /// no links) because it goes into WeChat messages.
+    /// </summary>
+    public static string DisplayName(string name) => Wechat.WechatText.Plain(name.Contains('@', StringComparison.Ordinal) ? Email(name) : name);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WxBind.Emulator;
+using WxBind.Hosting;
 using WxBind.Wechat;
 
 namespace WxBind.EmulatorHost;
@@ -22,6 +23,11 @@ internal static class EmulatorHostExtensions
         if (!IsEnabled(builder.Configuration, builder.Environment))
         {
             return builder;
+        }
+        if (builder.Environment.IsProduction())
+        {
+            // The emulator hands out tokens and forges pushes: never on a real site.
+            throw new ConfigurationException("Emulator:Enabled must be false in Production: the WeChat emulator is for development and tests only.");
         }
         var configuration = builder.Configuration;
         builder.Services.AddWechatEmulator(_ => { });

@@ -20,7 +20,8 @@ public sealed class ErrorModel(IStringLocalizer<SharedResource> text) : PageMode
 
     private void Show(int? code)
     {
-        Status = code ?? 500;
+        // A re-executed POST whose form cannot be read binds nothing: the original status still counts.
+        Status = code ?? HttpContext.Features.Get<Microsoft.AspNetCore.Diagnostics.IStatusCodeReExecuteFeature>()?.OriginalStatusCode ?? 500;
         Message = Status switch
         {
             400 => text["Error400"],

@@ -59,11 +59,24 @@ internal static class QrSessionEndpoints
         }
 
         var browser = BrowserKey.GetOrCreate(http);
+        QrSession session;
+        try
+        {
+            session = await sessions.CreateAsync(request.Purpose, userId, browser, http.Request.Headers.UserAgent.ToString(), ClientIp(http), cancellationToken);
+        }
+        catch (Exception e) when (e is Wechat.WechatApiException or HttpRequestException or System.Text.Json.JsonException
+            || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            // WeChat is unreachable, slow or answering an error: the page shows a retry, not a 500.
+            http.Response.Headers.RetryAfter = "5";
+            var text = http.RequestServices.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<Localization.SharedResource>>();
+            return TypedResults.Problem(text["WechatUnavailable"], statusCode: StatusCodes.Status503ServiceUnavailable, title: "WeChat unavailable");
+        }
+        // The code being replaced ends only once its successor exists: a failure above changes nothing.
         if (request.Replaces is { Length: > 0 } old && await sessions.GetForBrowserAsync(old, browser, cancellationToken) is { } replaced)
         {
             await sessions.CancelAsync(replaced, cancellationToken);
         }
-        var session = await sessions.CreateAsync(request.Purpose, userId, browser, http.Request.Headers.UserAgent.ToString(), ClientIp(http), cancellationToken);
         return TypedResults.Created($"/api/qr-sessions/{session.Id}", QrSessionView.Of(session));
     }
 

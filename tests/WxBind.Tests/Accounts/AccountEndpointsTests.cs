@@ -88,12 +88,11 @@ public sealed class AccountEndpointsTests(AppFixture apps) : IClassFixture<AppFi
         var rightPassword = await attacker.LoginAsync(email);
 
         Assert.Equal(HttpStatusCode.OK, rightPassword.StatusCode); // the form again, not a redirect
-        Assert.Contains("邮箱或密码不正确", await rightPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("账号已锁定，请 15 分钟后再试", await rightPassword.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         var lockoutEnd = await QueryAsync<long?>(app, "SELECT lockout_end_at FROM users WHERE normalized_email = @e", new { e = email.ToUpperInvariant() });
         Assert.NotNull(lockoutEnd);
 
-        // Once the lockout has run out (Identity reads the system clock, so move the end instead),
-        // the right password works again.
+        // Once the lockout has run out, the right password works again.
         await QueryAsync<long>(app, "UPDATE users SET lockout_end_at = 0 WHERE normalized_email = @e RETURNING 1", new { e = email.ToUpperInvariant() });
         Assert.Equal(HttpStatusCode.Redirect, (await attacker.LoginAsync(email)).StatusCode);
     }
