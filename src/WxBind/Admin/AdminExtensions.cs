@@ -19,6 +19,8 @@ internal static class AdminExtensions
         builder.Services.AddSingleton<AuditLog>();
         builder.Services.AddSingleton<AdminStore>();
         builder.Services.AddSingleton<DashboardQueries>();
+        builder.Services.AddSingleton<UserSearch>();
+        builder.Services.AddScoped<AdminUnbindService>();
         builder.Services.AddScoped<IUserClaimsPrincipalFactory<User>, AdminClaimsPrincipalFactory>();
         builder.Services.AddSingleton<IAuthorizationHandler, AdminRequirementHandler>();
         builder.Services.AddAuthorizationBuilder()

@@ -21,6 +21,6 @@ public sealed class QrSessionOptions
     /// <summary>How often overdue sessions are marked expired and old ones deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>How long an ended session is kept before it is deleted.</summary>
-    public TimeSpan RetainEnded { get; set; } = TimeSpan.FromDays(1);
+    /// <summary>How long an ended session is kept before it is deleted: the dashboard's 30-day QR funnel reads them.</summary>
+    public TimeSpan RetainEnded { get; set; } = TimeSpan.FromDays(31);
 }

@@ -9,7 +9,7 @@ public sealed class AdminAccessTests(AppFixture apps) : IClassFixture<AppFixture
 {
     public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
 
-    public static TheoryData<string> Pages => new() { "/admin", "/admin/audit" };
+    public static TheoryData<string> Pages => new() { "/admin", "/admin/users", "/admin/ledger", "/admin/audit", "/admin/users/no-such-user-but-forbidden-first" };
 
     [Theory, MemberData(nameof(Pages))]
     public async Task AnonymousVisitorIsSentToLogin(string page)
@@ -40,6 +40,7 @@ public sealed class AdminAccessTests(AppFixture apps) : IClassFixture<AppFixture
     {
         var app = await apps.GetAsync(StorageProvider.Sqlite);
         var admin = await AdminTestKit.AdminAsync(app);
+        page = page.Replace("no-such-user-but-forbidden-first", admin.UserId, StringComparison.Ordinal);
 
         var response = await admin.Browser.GetAsync(page);
 

@@ -411,6 +411,11 @@ public sealed class QrSessionSweeperTests
         await sweeper.SweepAsync(CancellationToken.None);
         Assert.Equal("expired", await connection.ExecuteScalarAsync<string>("SELECT status FROM qr_sessions WHERE id = @id", new { id }));
 
+        // Kept for the dashboard's 30-day funnel, then deleted.
+        app.Clock.Advance(TimeSpan.FromDays(30));
+        await sweeper.SweepAsync(CancellationToken.None);
+        Assert.Equal(1, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM qr_sessions WHERE id = @id", new { id }));
+
         app.Clock.Advance(TimeSpan.FromDays(1));
         await sweeper.SweepAsync(CancellationToken.None);
         Assert.Equal(0, await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM qr_sessions WHERE id = @id", new { id }));

@@ -30,4 +30,6 @@ CREATE INDEX wechat_deliveries_outcome ON wechat_deliveries (outcome, at);
 
 CREATE INDEX binding_ledger_action_at ON binding_ledger (action, at);
 CREATE INDEX binding_ledger_at ON binding_ledger (at);
-CREATE INDEX qr_sessions_created ON qr_sessions (created_at);
+-- Covering indexes: the dashboard's counts read no table rows.
+CREATE INDEX wechat_bindings_subscribed ON wechat_bindings (app_id, subscribed);
+CREATE INDEX qr_sessions_funnel ON qr_sessions (created_at, purpose, status, expires_at, openid);
