@@ -16,7 +16,10 @@ internal sealed partial class EventReminders(
     IOptions<WxBindOptions> site,
     ILogger<EventReminders> logger)
 {
-    /// <summary>Sends the reminders that are due; returns how many this call sent.</summary>
+    /// <summary>
+    /// Sends the reminders that are due; returns how many this call claimed (each claimed one is
+    /// sent once by this call, and by no other).
+    /// </summary>
     public async Task<int> SendDueAsync(CancellationToken cancellationToken)
     {
         var templateId = options.Value.ReminderTemplateId;
@@ -24,13 +27,14 @@ internal sealed partial class EventReminders(
         {
             return 0;
         }
-        var sent = 0;
+        var claimed = 0;
         foreach (var due in await store.DueRemindersAsync(clock.Now, options.Value.ReminderBefore, cancellationToken))
         {
             if (!await store.ClaimReminderAsync(due.EventId, due.UserId, clock.Now, cancellationToken))
             {
                 continue; // another instance has it
             }
+            claimed++;
             try
             {
                 await wechat.SendTemplateMessageAsync(new MessageTemplateSendRequest
@@ -47,7 +51,6 @@ internal sealed partial class EventReminders(
                         ["remark"] = new() { Value = "到场后扫描现场屏幕上的二维码签到。" },
                     },
                 }, cancellationToken);
-                sent++;
             }
             catch (Exception e) when (e is WechatApiException or HttpRequestException or TaskCanceledException)
             {
@@ -55,7 +58,7 @@ internal sealed partial class EventReminders(
                 LogReminderFailed(logger, due.EventId, e);
             }
         }
-        return sent;
+        return claimed;
     }
 
     [LoggerMessage(11020, LogLevel.Warning, "An event reminder for {EventId} was not delivered")]
