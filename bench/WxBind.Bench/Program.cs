@@ -2,6 +2,7 @@
 // the ratio, not the absolute numbers, is what compares across machines.
 //
 //   dotnet run -c Release --project bench/WxBind.Bench [-- requests concurrency]
+//   dotnet run -c Release --project bench/WxBind.Bench -- checkin [scans concurrency]   (CheckinBench.cs)
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -17,6 +18,11 @@ internal static class CallbackBench
 {
     public static async Task Main(string[] args)
     {
+        if (args is ["checkin", .. var checkin])
+        {
+            await CheckinBench.RunAsync(checkin);
+            return;
+        }
         var requests = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 4000;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
         const string Token = "benchToken2026";

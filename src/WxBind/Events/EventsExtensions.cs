@@ -20,6 +20,7 @@ internal static class EventsExtensions
         builder.Services.AddSingleton<EventReminders>();
         builder.Services.AddScoped<EventService>();
         builder.Services.AddWechatMessageHandler<CheckinScanHandler>();
+        builder.Services.AddWechatMessageHandler<EventsTextHandler>();
         builder.Services.AddHostedService<EventReminderSender>();
         // One editor page for both: a new event, and an existing one's details.
         builder.Services.Configure<RazorPagesOptions>(pages => pages.Conventions.AddPageRoute("/Events/AdminEdit", "/admin/events/new"));
