@@ -40,6 +40,22 @@ public sealed class SignupTests(AppFixture apps) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task EventsTextListsOpenEventsWithLinksToTheirPages(StorageProvider provider)
+    {
+        var app = await apps.GetAsync(provider);
+        var sim = SimClient.For(app);
+        var open = await CreateEventAsync(app);
+        var draft = await CreateEventAsync(app, status: EventStatus.Draft);
+        var openId = await sim.NewUserAsync();
+        await sim.FollowAsync(openId);
+
+        var reply = SimClient.ReplyText(await sim.TextAsync(openId, "活动"));
+
+        Assert.Contains($"<a href=\"http://localhost/wx/events/{open.Id}\">{open.Title}</a>", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(draft.Id, reply, StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task UnboundWechatUserIsAskedToLogInAndReturnsToTheSignUp(StorageProvider provider)
     {
         var app = await apps.GetAsync(provider);
