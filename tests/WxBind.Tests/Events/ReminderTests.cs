@@ -7,14 +7,19 @@ using static WxBind.Tests.Events.EventTestKit;
 namespace WxBind.Tests.Events;
 
 /// <summary>The reminder before an event: to signed-up followers, once per registration.</summary>
-public sealed class ReminderTests(AppFixture apps) : IClassFixture<AppFixture>
+public sealed class ReminderTests
 {
     public static TheoryData<StorageProvider> Providers => TestDatabases.Providers;
+
+    // The background sender stays out of the way: the tests call the sender themselves.
+    private static readonly Dictionary<string, string?> Settings = new() { ["Events:ReminderInterval"] = "01:00:00" };
+
+    private static Task<WxBindFactory> NewAppAsync(StorageProvider provider) => WxBindFactory.CreateAsync(provider, Settings);
 
     [Theory, MemberData(nameof(Providers))]
     public async Task SignedUpFollowerGetsTheReminderOnce(StorageProvider provider)
     {
-        var app = await apps.GetAsync(provider);
+        await using var app = await NewAppAsync(provider);
         var sim = SimClient.For(app);
         var item = await CreateEventAsync(app, startsIn: TimeSpan.FromHours(1));
         var follower = await BoundFollowerAsync(app, sim);
@@ -30,7 +35,7 @@ public sealed class ReminderTests(AppFixture apps) : IClassFixture<AppFixture>
     [Theory, MemberData(nameof(Providers))]
     public async Task NoReminderBeforeItIsDueOrAfterTheStart(StorageProvider provider)
     {
-        var app = await apps.GetAsync(provider);
+        await using var app = await NewAppAsync(provider);
         var sim = SimClient.For(app);
         var later = await CreateEventAsync(app, startsIn: TimeSpan.FromHours(5));
         var started = await CreateEventAsync(app, startsIn: TimeSpan.FromMinutes(-5));
@@ -46,7 +51,7 @@ public sealed class ReminderTests(AppFixture apps) : IClassFixture<AppFixture>
     [PostgresFact]
     public async Task TwoInstancesSendingAtOnceRemindEachFollowerOnce()
     {
-        var app = await apps.GetAsync(StorageProvider.Postgres);
+        await using var app = await NewAppAsync(StorageProvider.Postgres);
         var sim = SimClient.For(app);
         var item = await CreateEventAsync(app, startsIn: TimeSpan.FromHours(1));
         var followers = new List<Follower>();
@@ -56,7 +61,7 @@ public sealed class ReminderTests(AppFixture apps) : IClassFixture<AppFixture>
             await SignUpAsync(app, item, follower.UserId);
             followers.Add(follower);
         }
-        await using var other = WxBindFactory.SharingDatabaseOf(app);
+        await using var other = WxBindFactory.SharingDatabaseOf(app, Settings);
 
         var claimed = await Task.WhenAll(
             app.Services.GetRequiredService<EventReminders>().SendDueAsync(default),
