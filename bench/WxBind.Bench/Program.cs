@@ -4,6 +4,7 @@
 // to a file beforehand (requests.lua replays it), so the load generator does no crypto.
 //
 //   dotnet run -c Release --project bench/WxBind.Bench [-- --duration 8 --connections 32 --postgres "Host=…;Username=…;Database=postgres"]
+//   dotnet run -c Release --project bench/WxBind.Bench -- checkin [scans concurrency]   (CheckinBench.cs)
 //
 // Ratios within one run are what compare across machines; absolute numbers depend on the box.
 using System.Diagnostics;
@@ -30,6 +31,11 @@ internal static class CallbackBench
 
     public static async Task Main(string[] args)
     {
+        if (args is ["checkin", .. var checkin])
+        {
+            await CheckinBench.RunAsync(checkin);
+            return;
+        }
         var duration = int.Parse(Option(args, "--duration") ?? "8", CultureInfo.InvariantCulture);
         var connections = int.Parse(Option(args, "--connections") ?? "32", CultureInfo.InvariantCulture);
         var postgresAdmin = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("WXBIND_BENCH_POSTGRES");

@@ -5,6 +5,7 @@ using WxBind.Binding;
 using WxBind.Callback;
 using WxBind.CommandLine;
 using WxBind.EmulatorHost;
+using WxBind.Events;
 using WxBind.Hosting;
 using WxBind.Instances;
 using WxBind.Localization;
@@ -37,6 +38,7 @@ builder.AddQrLogin();
 builder.AddWechatWeb();
 builder.AddEmulatorHost();
 builder.AddAdmin();
+builder.AddEvents();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -72,6 +74,7 @@ app.MapQrSessions();
 app.MapBinding();
 app.MapQrLogin();
 app.MapEmulatorHost();
+app.MapEvents();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
 await app.RunUntilShutdownAsync();
