@@ -72,7 +72,8 @@ internal sealed class WechatMessageCrypto
 
         // Unpad as WeChat's own samples do: a last byte outside 1..32 means "no padding".
         var pad = plain.Length == 0 ? 0 : plain[^1];
-        var content = plain.AsSpan(0, plain.Length - (pad is >= 1 and <= BlockSize ? pad : 0));
+        // A forged block can claim more padding than there is content: that is "too short", not a crash.
+        var content = plain.AsSpan(0, Math.Max(0, plain.Length - (pad is >= 1 and <= BlockSize ? pad : 0)));
         if (content.Length < RandomLength + 4)
         {
             throw new WechatCryptoException("Decrypted content is too short.");

@@ -77,6 +77,23 @@ public sealed class WechatMessageCryptoTests
         Assert.Throws<WechatCryptoException>(() => crypto.Decrypt(encrypt));
     }
 
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    public void ShortBlockClaimingMorePaddingThanItHoldsIsRefusedWithoutCrashing(int padByte)
+    {
+        // One AES block that decrypts to 16 bytes ending in a pad byte larger than the block.
+        var key = Convert.FromBase64String(WechatCryptoVectors.V1Key + "=");
+        var plain = new byte[16];
+        plain[^1] = (byte)padByte;
+        using var aes = System.Security.Cryptography.Aes.Create();
+        aes.Key = key;
+        var encrypt = Convert.ToBase64String(aes.EncryptCbc(plain, key.AsSpan(0, 16), System.Security.Cryptography.PaddingMode.None));
+
+        var crypto = new WechatMessageCrypto(WechatCryptoVectors.V1Key, WechatCryptoVectors.V1AppId);
+        Assert.Throws<WechatCryptoException>(() => crypto.Decrypt(encrypt));
+    }
+
     [Fact]
     public void RoundTripsEveryPaddingLength()
     {
