@@ -7,6 +7,8 @@ using WxBind.CommandLine;
 using WxBind.EmulatorHost;
 using WxBind.Instances;
 using WxBind.Localization;
+using WxBind.Menu;
+using WxBind.Orders;
 using WxBind.QrLogin;
 using WxBind.QrSessions;
 using WxBind.Realtime;
@@ -32,6 +34,8 @@ builder.AddQrLogin();
 builder.AddWechatWeb();
 builder.AddEmulatorHost();
 builder.AddAdmin();
+builder.AddOrders();
+builder.AddMenu();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -65,6 +69,7 @@ app.MapQrSessions();
 app.MapBinding();
 app.MapQrLogin();
 app.MapEmulatorHost();
+app.MapOrders();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
 app.Run();
