@@ -34,7 +34,8 @@ internal sealed partial class MenuStartupPublisher(MenuPublisher publisher, IHos
         {
             _done.TrySetResult(await publisher.PublishAsync(force: false, stoppingToken));
         }
-        catch (Exception e) when (e is WechatApiException or HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        // Whatever went wrong (WeChat, the network, the database), the site runs on without the menu.
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogPublishFailed(logger, (e as WechatApiException)?.ErrCode ?? 0, e.GetType().Name);
             _done.TrySetResult(false);

@@ -93,13 +93,16 @@ public sealed class AdminOrdersModel(IStringLocalizer<SharedResource> text) : Pa
         {
             return;
         }
-        await using var connection = await Service<Database>().OpenAsync(HttpContext.RequestAborted);
+        var database = Service<Database>();
+        await using var connection = await database.OpenAsync(HttpContext.RequestAborted);
+        // Dapper passes a list to Npgsql as one array parameter, and expands it for SQLite.
+        string In(string name) => database.IsPostgres ? $"= ANY(@{name})" : $"IN @{name}";
         var userIds = Orders.Select(o => o.UserId).Distinct().ToList();
-        Emails = (await connection.QueryAsync<(string Id, string Email)>("SELECT id, email FROM users WHERE id IN @userIds", new { userIds }))
+        Emails = (await connection.QueryAsync<(string Id, string Email)>($"SELECT id, email FROM users WHERE id {In(nameof(userIds))}", new { userIds }))
             .ToDictionary(u => u.Id, u => u.Email);
         var purposes = Orders.Select(o => OrderService.DeliveryPurpose(o.Id)).ToList();
         Notices = (await connection.QueryAsync<NoticeRow>(
-            "SELECT purpose, kind, outcome, errcode, at FROM wechat_deliveries WHERE purpose IN @purposes ORDER BY id", new { purposes }))
+            $"SELECT purpose, kind, outcome, errcode, at FROM wechat_deliveries WHERE purpose {In(nameof(purposes))} ORDER BY id", new { purposes }))
             .ToLookup(n => n.Purpose);
     }
 

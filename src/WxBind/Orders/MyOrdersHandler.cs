@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Microsoft.Extensions.Options;
 using WxBind.Binding;
@@ -47,10 +46,14 @@ internal sealed class MyOrdersHandler(
             foreach (var order in recent)
             {
                 // Product names come from configuration; the chat renders text as HTML-ish markup.
-                text.Append(CultureInfo.InvariantCulture, $"\n#{order.Id} {WebUtility.HtmlEncode(order.Summary)} {OrderStatus.Yuan(order.AmountFen)} {OrderStatus.Chinese(order.Status)}");
+                text.Append(CultureInfo.InvariantCulture, $"\n#{order.Id} {Escape(order.Summary)} {OrderStatus.Yuan(order.AmountFen)} {OrderStatus.Chinese(order.Status)}");
             }
         }
         text.Append(CultureInfo.InvariantCulture, $"\n<a href=\"{page}\">查看订单或下单</a>");
         return WechatReply.Text(text.ToString());
     }
+
+    // Only the characters that would make markup; "×" and Chinese stay as they are.
+    private static string Escape(string value) => value.Replace("&", "&amp;", StringComparison.Ordinal)
+        .Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.AspNetCore.Mvc;
 using WxBind.Storage;
 
 namespace WxBind.Orders;
@@ -34,7 +33,7 @@ internal static class OrderEndpoints
     private static async Task<Ok<IEnumerable<OrderView>>> ListAsync(HttpContext http, UserManager<User> users, OrderStore orders, CancellationToken cancellationToken) =>
         TypedResults.Ok((await orders.ListForUserAsync(users.GetUserId(http.User)!, MaxListed, cancellationToken)).Select(OrderView.From));
 
-    private static async Task<Results<Ok<OrderView>, NotFound<ProblemDetails>>> GetAsync(long id, HttpContext http, UserManager<User> users, OrderStore orders, CancellationToken cancellationToken) =>
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> GetAsync(long id, HttpContext http, UserManager<User> users, OrderStore orders, CancellationToken cancellationToken) =>
         await orders.FindForUserAsync(id, users.GetUserId(http.User)!, cancellationToken) is { } order
             ? TypedResults.Ok(OrderView.From(order))
             : NotFoundProblem(id);
@@ -49,29 +48,22 @@ internal static class OrderEndpoints
         return TypedResults.Created($"/api/orders/{order.Id}", OrderView.From(order));
     }
 
-    private static async Task<Results<Ok<OrderView>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> CancelAsync(long id, HttpContext http, UserManager<User> users, OrderService orders, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<OrderView>, ProblemHttpResult>> CancelAsync(long id, HttpContext http, UserManager<User> users, OrderService orders, CancellationToken cancellationToken)
     {
         var change = await orders.ChangeStatusAsync(id, OrderStatus.Cancelled, users.GetUserId(http.User)!, admin: null, cancellationToken);
         return change.Result switch
         {
             StatusChangeResult.Changed => TypedResults.Ok(OrderView.From(change.Order!)),
             StatusChangeResult.NotFound => NotFoundProblem(id),
-            _ => TypedResults.Conflict(new ProblemDetails
-            {
-                Title = "The order cannot be cancelled.",
-                Detail = $"Order {id} is {change.Order!.Status}; only pending or paid orders can be cancelled.",
-                Status = StatusCodes.Status409Conflict,
-            }),
+            _ => TypedResults.Problem(
+                $"Order {id} is {change.Order!.Status}; only pending or paid orders can be cancelled.",
+                statusCode: StatusCodes.Status409Conflict, title: "The order cannot be cancelled."),
         };
     }
 
     // Another account's order answers exactly like a missing one: ids reveal nothing.
-    private static NotFound<ProblemDetails> NotFoundProblem(long id) => TypedResults.NotFound(new ProblemDetails
-    {
-        Title = "No such order.",
-        Detail = $"You have no order {id}.",
-        Status = StatusCodes.Status404NotFound,
-    });
+    private static ProblemHttpResult NotFoundProblem(long id) =>
+        TypedResults.Problem($"You have no order {id}.", statusCode: StatusCodes.Status404NotFound, title: "No such order.");
 
     private static string Describe(PlaceResult result, OrderService orders) => result.Error switch
     {
