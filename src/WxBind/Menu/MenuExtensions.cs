@@ -6,6 +6,8 @@ namespace WxBind.Menu;
 
 internal static class MenuExtensions
 {
+    public const string PublishOnStartKey = "Wechat:PublishMenuOnStart";
+
     /// <summary>The custom menu: validated at start-up, published when changed, <c>menu publish</c>, and the HELP click.</summary>
     public static IHostApplicationBuilder AddMenu(this IHostApplicationBuilder builder)
     {
@@ -20,7 +22,11 @@ internal static class MenuExtensions
         builder.Services.AddSingleton<IValidateOptions<MenuOptions>, MenuOptionsValidator>();
         builder.Services.AddTransient<MenuPublisher>();
         builder.Services.AddSingleton<MenuStartupPublisher>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<MenuStartupPublisher>());
+        // Wechat:PublishMenuOnStart=false leaves publishing to the command (e.g. an account whose menu is edited by hand).
+        if (builder.Configuration.GetValue(PublishOnStartKey, defaultValue: true))
+        {
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<MenuStartupPublisher>());
+        }
         builder.Services.AddCommand<MenuPublishCommand>();
         builder.Services.AddWechatMessageHandler<HelpClickHandler>();
         return builder;
