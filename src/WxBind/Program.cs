@@ -9,6 +9,8 @@ using WxBind.Events;
 using WxBind.Hosting;
 using WxBind.Instances;
 using WxBind.Localization;
+using WxBind.Menu;
+using WxBind.Orders;
 using WxBind.QrLogin;
 using WxBind.QrSessions;
 using WxBind.Realtime;
@@ -39,6 +41,8 @@ builder.AddWechatWeb();
 builder.AddEmulatorHost();
 builder.AddAdmin();
 builder.AddEvents();
+builder.AddOrders();
+builder.AddMenu();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
@@ -75,6 +79,7 @@ app.MapBinding();
 app.MapQrLogin();
 app.MapEmulatorHost();
 app.MapEvents();
+app.MapOrders();
 app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
 await app.RunUntilShutdownAsync();

@@ -103,7 +103,9 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
             ExtraServices?.Invoke(services);
             foreach (var name in _kestrelPort is null ? LoopbackClientNames : [])
             {
-                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler());
+                // The server from the host's own services: a call made while the host starts (the menu
+                // published at start-up) must not make the factory build a second host.
+                services.AddHttpClient(name).ConfigurePrimaryHttpMessageHandler(sp => ((TestServer)sp.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()).CreateHandler());
             }
         });
     }

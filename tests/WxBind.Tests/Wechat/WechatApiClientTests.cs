@@ -177,7 +177,7 @@ public sealed class WechatApiClientTests
     private static async Task<ClientApp> StartAsync(StorageProvider provider, Dictionary<string, string?>? settings = null)
     {
         // WeChat's own hosts, not the emulator: these tests talk to a fake that checks the wire.
-        var factory = await WxBindFactory.CreateAsync(provider, new Dictionary<string, string?>(settings ?? []) { ["Emulator:Enabled"] = "false" });
+        var factory = await WxBindFactory.CreateAsync(provider, new Dictionary<string, string?>(settings ?? []) { ["Emulator:Enabled"] = "false", ["Wechat:PublishMenuOnStart"] = "false" });
         var wechat = new FakeWechatApi();
         // The fake replaces the whole client factory: re-pointing the named client would still run the
         // base factory's loopback configuration, which starts a second app on the same database.
