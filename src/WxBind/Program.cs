@@ -18,72 +18,73 @@ using WxBind.Storage;
 using WxBind.Wechat;
 using WxBind.WechatWeb;
 
+// A setting to fix or a port in use ends the start-up with one line naming it (see the catch below).
 try
 {
-var builder = WebApplication.CreateBuilder(args);
-builder.AddStartupErrors();
-builder.AddEdges();
-// Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
-builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
-builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-builder.AddCommandLine(args);
-builder.AddInstanceName();
-builder.AddStorage();
-builder.AddLocalizedUi();
-builder.AddAccounts();
-builder.AddWechat();
-builder.AddCallback();
-builder.AddRealtime();
-builder.AddQrSessions();
-builder.AddBinding();
-builder.AddQrLogin();
-builder.AddWechatWeb();
-builder.AddEmulatorHost();
-builder.AddAdmin();
-builder.AddEvents();
-builder.AddOrders();
-builder.AddMenu();
-builder.Services.AddOpenApi();
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddStartupErrors();
+    builder.AddEdges();
+    // Request-start lines carry query strings: WeChat's openid and signatures, an access_token.
+    builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+    builder.Services.AddOptions<WxBindOptions>().BindConfiguration(WxBindOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+    builder.AddCommandLine(args);
+    builder.AddInstanceName();
+    builder.AddStorage();
+    builder.AddLocalizedUi();
+    builder.AddAccounts();
+    builder.AddWechat();
+    builder.AddCallback();
+    builder.AddRealtime();
+    builder.AddQrSessions();
+    builder.AddBinding();
+    builder.AddQrLogin();
+    builder.AddWechatWeb();
+    builder.AddEmulatorHost();
+    builder.AddAdmin();
+    builder.AddEvents();
+    builder.AddOrders();
+    builder.AddMenu();
+    builder.Services.AddOpenApi();
 
-var app = builder.Build();
-await app.MigrateDatabaseAsync();
-if (CommandLineExtensions.IsCommand(args))
-{
-    return await app.RunCommandAsync(args); // e.g. admin grant <email>
-}
+    var app = builder.Build();
+    await app.MigrateDatabaseAsync();
+    if (CommandLineExtensions.IsCommand(args))
+    {
+        return await app.RunCommandAsync(args); // e.g. admin grant <email>
+    }
 
-app.UseInstanceHeader();
-app.UseEdges(); // forwarded headers from known proxies, HSTS, __Host- cookies, security headers
+    app.UseInstanceHeader();
+    app.UseEdges(); // forwarded headers from known proxies, HSTS, __Host- cookies, security headers
 
-if (!app.Environment.IsDevelopment())
-{
-    app.UseExceptionHandler("/error");
-}
-// Pages get a readable error page; the JSON API, WeChat's endpoint and the emulator keep their own bodies.
-app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/wechat")
-        && !http.Request.Path.StartsWithSegments("/emulator"),
-    pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
-app.UseStaticFiles();
-app.UseRequestLocalization();
-app.UseRouting();
-app.UseAuthentication();
-app.UseAuthorization();
-app.UseRateLimiter();
-app.UseAntiforgery();
+    if (!app.Environment.IsDevelopment())
+    {
+        app.UseExceptionHandler("/error");
+    }
+    // Pages get a readable error page; the JSON API, WeChat's endpoint and the emulator keep their own bodies.
+    app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/wechat")
+            && !http.Request.Path.StartsWithSegments("/emulator"),
+        pages => pages.UseStatusCodePagesWithReExecute("/error", "?code={0}"));
+    app.UseStaticFiles();
+    app.UseRequestLocalization();
+    app.UseRouting();
+    app.UseAuthentication();
+    app.UseAuthorization();
+    app.UseRateLimiter();
+    app.UseAntiforgery();
 
-app.MapHealthChecks("/healthz");
-app.MapRazorPages();
-app.MapCallback();
-app.MapQrSessions();
-app.MapBinding();
-app.MapQrLogin();
-app.MapEmulatorHost();
-app.MapEvents();
-app.MapOrders();
-app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
+    app.MapHealthChecks("/healthz");
+    app.MapRazorPages();
+    app.MapCallback();
+    app.MapQrSessions();
+    app.MapBinding();
+    app.MapQrLogin();
+    app.MapEmulatorHost();
+    app.MapEvents();
+    app.MapOrders();
+    app.MapOpenApi(); // /openapi/v1.json: the JSON API (QR sessions, binding)
 
-await app.RunUntilShutdownAsync();
-return 0;
+    await app.RunUntilShutdownAsync();
+    return 0;
 }
 catch (Exception e) when (StartupErrors.ForConsole(e) is { } line)
 {
