@@ -35,7 +35,9 @@ public sealed class ProfileModel : PageModel
         }
         Account = user;
         Binding = await BindingService.FindByUserAsync(user.Id, HttpContext.RequestAborted);
-        Notice = notice is "unbound" ? notice : null;
+        // A success notice comes in the address (after a scan) or once from the step before (after a form).
+        notice ??= TempData["Notice"] as string;
+        Notice = notice is "unbound" or "bound" or "registered" ? notice : null;
         return Page();
     }
 
