@@ -9,6 +9,6 @@ rm -rf "$out" && mkdir -p "$out"
 export WXBIND_TEST_BROWSER="${WXBIND_TEST_BROWSER:-/usr/bin/chromium}"
 export WXBIND_SCREENSHOTS="$out"
 dotnet test "$root/tests/WxBind.BrowserTests" --filter "FullyQualifiedName~ScreenshotSet" --nologo
-cp "$out"/*-account-bind-qr.zh-1280.png "$root/docs/account-bind-qr.png"
-cp "$out"/*-phone-bound.zh-1280.png "$root/docs/phone-bound.png"
+cp "$out"/06-account-bind-qr.zh-1280.png "$root/docs/account-bind-qr.png"
+cp "$out"/08-phone-bound.zh-1280.png "$root/docs/phone-bound.png"
 echo "$(ls "$out" | wc -l) screenshots in $out; docs/*.png refreshed"

@@ -25,6 +25,15 @@ public sealed class ScreenshotSet
         }
     }
 
+    // The phone page speaks the language too, so this waits for the user, not for a Chinese word.
+    private static async Task NewPhoneUserAsync(IPage phone)
+    {
+        var before = await phone.TextContentAsync("#current-openid");
+        await phone.ClickAsync("#new-user");
+        await Assertions.Expect(phone.Locator("#current-openid")).Not.ToHaveTextAsync(before ?? "");
+        await Assertions.Expect(phone.Locator("#current-openid")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^o.{20,}"));
+    }
+
     private static async Task ShootAsync(ChromiumSession session, string language, int width)
     {
         var height = width > 500 ? 800 : 844;
@@ -33,46 +42,42 @@ public sealed class ScreenshotSet
         var phone = await session.NewPhoneAsync(language);
         await phone.SetViewportSizeAsync(Math.Max(width, 1100), 900);
         var tag = $"{(language == "en" ? "en" : "zh")}-{width}";
-        var n = 0;
-        async Task Shot(IPage page, string name)
-        {
-            n++;
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder!, $"{n:00}-{name}.{tag}.png"), FullPage = true });
-        }
+        async Task Shot(IPage page, string name) =>
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Folder!, $"{name}.{tag}.png"), FullPage = true });
 
         await site.GotoAsync("/");
-        await Shot(site, "home");
+        await Shot(site, "01-home");
         await site.GotoAsync("/account/login");
         await site.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await Shot(site, "login");
+        await Shot(site, "02-login");
         await site.GotoAsync("/account/register");
-        await Shot(site, "register");
+        await Shot(site, "03-register");
         await site.FillAsync("#Input_Email", "not-an-email");
         await site.FillAsync("#Input_DisplayName", "小明");
         await site.ClickAsync("[data-testid=register-submit]");
         await site.WaitForSelectorAsync(".field-error:not(:empty)");
-        await Shot(site, "register-errors");
+        await Shot(site, "04-register-errors");
         await site.FillAsync("#Input_Email", $"shot{Guid.NewGuid():N}@example.com");
         await site.FillAsync("#Input_Password", "secret-pass-1");
         await site.ClickAsync("[data-testid=register-submit]");
         await site.WaitForSelectorAsync("[data-testid=bind-start]");
-        await Shot(site, "account-registered");
+        await Shot(site, "05-account-registered");
 
         await site.ClickAsync("[data-testid=bind-start]");
         await site.WaitForSelectorAsync("[data-testid=qr-image][src*='qr.png']");
-        await Shot(site, "account-bind-qr");
-        await ChromiumSession.NewPhoneUserAsync(phone);
+        await Shot(site, "06-account-bind-qr");
+        await NewPhoneUserAsync(phone);
         await phone.ReloadAsync();
         await phone.Locator("[data-testid=qrcode] button.scan").First.ClickAsync();
         await site.WaitForSelectorAsync("[data-testid=binding]", new() { Timeout = 15_000 });
-        await Shot(site, "account-bound");
-        await Shot(phone, "phone-bound");
+        await Shot(site, "07-account-bound");
+        await Shot(phone, "08-phone-bound");
         await site.ClickAsync("[data-testid=unbind]");
         await site.WaitForSelectorAsync("[data-testid=unbind-confirm]");
-        await Shot(site, "account-unbind-confirm");
+        await Shot(site, "09-account-unbind-confirm");
         await site.ClickAsync("[data-testid=unbind-confirm-submit]");
         await site.WaitForSelectorAsync("[data-testid=bind-start]");
-        await Shot(site, "account-unbound");
+        await Shot(site, "10-account-unbound");
 
         // The login panel when no code can be made, and a scan that waits on the phone.
         var desktop = await session.NewPageAsync(language);
@@ -82,32 +87,32 @@ public sealed class ScreenshotSet
             : route.ContinueAsync());
         await desktop.GotoAsync("/account/login");
         await desktop.WaitForLoadStateAsync(LoadState.NetworkIdle);
-        await Shot(desktop, "login-qr-error");
+        await Shot(desktop, "11-login-qr-error");
         await desktop.UnrouteAsync("**/api/qr-sessions");
         if (width > 500)
         {
             await desktop.ReloadAsync();
             await desktop.WaitForSelectorAsync("[data-testid=qr-image][src*='qr.png']");
-            await ChromiumSession.NewPhoneUserAsync(phone);
+            await NewPhoneUserAsync(phone);
             await phone.ReloadAsync();
             await phone.Locator("[data-testid=qrcode] button.scan").First.ClickAsync();
             await desktop.WaitForSelectorAsync("[data-qr-panel][data-phase=scanned]", new() { Timeout = 15_000 });
-            await Shot(desktop, "login-qr-scanned");
+            await Shot(desktop, "12-login-qr-scanned");
             await phone.Locator("#chat .msg.in a").Last.ClickAsync();
             await phone.FrameLocator("#browser iframe").Locator("[data-testid=agree-bind-submit]").WaitForAsync();
-            await Shot(phone, "phone-agree");
+            await Shot(phone, "13-phone-agree");
             await phone.FrameLocator("#browser iframe").Locator("[data-testid=agree-bind-submit]").ClickAsync();
             await desktop.WaitForURLAsync("**/account/bind-complete**");
-            await Shot(desktop, "bind-complete");
+            await Shot(desktop, "14-bind-complete");
         }
         await desktop.GotoAsync("/account/bind-complete?session=none");
-        await Shot(desktop, "bind-complete-expired");
+        await Shot(desktop, "15-bind-complete-expired");
 
         // In-WeChat pages as the phone's browser shows them, at phone width.
         var wx = await session.NewPageAsync(language, ChromiumSession.WechatUserAgent);
         await wx.SetViewportSizeAsync(width, height);
         await wx.GotoAsync("/wx/login?sig=forged");
-        await Shot(wx, "wx-refused");
+        await Shot(wx, "16-wx-refused");
         await site.Context.CloseAsync();
         await desktop.Context.CloseAsync();
         await wx.Context.CloseAsync();
