@@ -107,7 +107,8 @@
       cancelled: "cancelled",
       conflict: "error", error: "error",
     };
-    const MARKS = { scanned: "\u{1F4F1}", success: "\u2713", expired: "\u23F1", cancelled: "\u2715", error: "!" };
+    // Plain glyphs every system font has (no emoji), so no box ever shows a missing character.
+    const MARKS = { scanned: "\u2713", success: "\u2713", expired: "\u00D7", cancelled: "\u00D7", error: "!" };
 
     function phaseOf(view) {
       if (view.message === "cancelled_on_phone" || view.message === "declined_on_phone") return "cancelled";
