@@ -27,6 +27,7 @@ public sealed class QrBindingPagesTests
 
         // 2. Unbind on the website; the phone is told.
         await site.ClickAsync("[data-testid=unbind]");
+        await site.ClickAsync("[data-testid=unbind-confirm-submit]");
         await site.WaitForSelectorAsync("[data-testid=bind-start]");
         await Expect(phone.Locator("#chat .msg.in").Last, "解除");
 

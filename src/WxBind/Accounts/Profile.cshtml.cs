@@ -35,7 +35,9 @@ public sealed class ProfileModel : PageModel
             return gone;
         }
         Rename.DisplayName = Account.DisplayName;
-        Notice = notice is "unbound" or "renamed" or "signedOutElsewhere" ? notice : null;
+        // A success notice comes in the address (after a scan or a form) or once from the step before.
+        notice ??= TempData["Notice"] as string;
+        Notice = notice is "unbound" or "renamed" or "signedOutElsewhere" or "bound" or "registered" ? notice : null;
         return Page();
     }
 

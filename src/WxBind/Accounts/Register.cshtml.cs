@@ -37,6 +37,7 @@ public sealed class RegisterModel : PageModel
             return Page();
         }
         await _accounts.SignInAsync(user);
+        TempData["Notice"] = "registered";
         return LocalRedirect(ReturnUrls.Safe(ReturnUrl));
     }
 }

@@ -9,6 +9,7 @@ internal static class BindingExtensions
     {
         builder.Services.AddSingleton<BindingStore>();
         builder.Services.AddScoped<BindingService>();
+        builder.Services.AddSingleton<UnbindRequestStore>();
         builder.Services.AddWechatMessageHandler<BindingScanHandler>();
         builder.Services.AddWechatMessageHandler<UnbindTextHandler>();
         builder.Services.AddWechatMessageHandler<FollowHandler>();

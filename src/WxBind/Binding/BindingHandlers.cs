@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
 using WxBind.Callback;
 using WxBind.QrSessions;
 using WxBind.Storage;
@@ -26,14 +27,35 @@ internal sealed class BindingScanHandler(BindingService binding) : IWechatMessag
     }
 }
 
-/// <summary><c>解绑</c> sent in WeChat.</summary>
-internal sealed class UnbindTextHandler(BindingService binding, UserManager<User> users) : IWechatMessageHandler
+/// <summary>
+/// <c>解绑</c> sent in WeChat asks first; only <c>确认解绑</c> within a few minutes unbinds, so a
+/// stray or mistyped message never removes a binding.
+/// </summary>
+internal sealed class UnbindTextHandler(BindingService binding, UnbindRequestStore requests, IOptions<WechatOptions> wechat, UserManager<User> users) : IWechatMessageHandler
 {
+    public const string Request = "解绑";
+    public const string Confirm = "确认解绑";
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        if (message.MsgType != "text" || message.Content?.Trim() != "解绑")
+        var text = message.MsgType == "text" ? message.Content?.Trim() : null;
+        if (text is not (Request or Confirm))
         {
             return null;
+        }
+        var appId = wechat.Value.AppId;
+        if (text == Request)
+        {
+            if (await binding.FindByOpenIdAsync(message.OpenId, cancellationToken) is not { } bound)
+            {
+                return WechatReply.Text(BindingMessages.NotBound);
+            }
+            await requests.RequestAsync(appId, message.OpenId, cancellationToken);
+            return WechatReply.Text(BindingMessages.ConfirmUnbind(await users.FindByIdAsync(bound.UserId), UnbindRequestStore.Lifetime));
+        }
+        if (!await requests.TryTakeAsync(appId, message.OpenId, cancellationToken))
+        {
+            return WechatReply.Text(BindingMessages.NoUnbindRequest);
         }
         var removed = await binding.UnbindOpenIdAsync(message.OpenId, "wechat", cancellationToken);
         if (removed is null)

@@ -8,6 +8,11 @@ internal static class BindingMessages
     public const string UnboundFromWebsite = "你的微信已在网站上解除与账号的绑定。如需重新绑定，请在网站“我的账户”页扫码。";
     public const string NotBound = "你的微信尚未绑定网站账号。发送“绑定”即可登录或注册并绑定。";
 
+    public const string NoUnbindRequest = "没有待确认的解绑（或已超过有效时间），未做任何更改。如需解除绑定，请先发送“解绑”。";
+
+    public static string ConfirmUnbind(User? user, TimeSpan within) =>
+        $"你的微信已绑定网站账号{Name(user)}。回复「确认解绑」以解除绑定（{within.TotalMinutes:0} 分钟内有效）；不回复则保持绑定。";
+
     public static string Unbound(User? user) =>
         $"已解除绑定：你的微信不再与网站账号{Name(user)}关联。";
 

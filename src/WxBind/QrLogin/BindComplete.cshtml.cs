@@ -33,9 +33,14 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
 
     public bool Valid { get; private set; }
 
+    /// <summary>When the waiting scan runs out (the page counts down to it).</summary>
+    public DateTimeOffset? ExpiresAt { get; private set; }
+
     public async Task<IActionResult> OnGetAsync()
     {
-        Valid = await FindSessionAsync() is not null;
+        var session = await FindSessionAsync();
+        Valid = session is not null;
+        ExpiresAt = session?.ExpiresAt;
         if (!Valid)
         {
             Response.StatusCode = StatusCodes.Status404NotFound;
@@ -105,6 +110,7 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
             });
         }
         await accounts.SignInAsync(user);
+        TempData["Notice"] = newAccount ? "registered" : "bound";
         return LocalRedirect("/account");
     }
 
@@ -116,7 +122,12 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
         {
             ModelState.AddModelError(string.Empty, error);
         }
-        Valid = await FindSessionAsync() is not null;
+        var session = await FindSessionAsync();
+        Valid = session is not null;
+        ExpiresAt = session?.ExpiresAt;
+        // Passwords are never written back into a page; what else was typed is kept.
+        LoginForm.Password = string.Empty;
+        RegisterForm.Password = string.Empty;
         return Page();
     }
 }

@@ -38,7 +38,7 @@ internal static class QrSessionEndpoints
         /// </summary>
         private static string? NextStep(QrSession s) => (s.Purpose, s.Status) switch
         {
-            (QrSessionPurpose.Bind, QrSessionStatus.Completed) => "/account",
+            (QrSessionPurpose.Bind, QrSessionStatus.Completed) => "/account?notice=bound",
             (QrSessionPurpose.Login, QrSessionStatus.NeedsAccount) => $"/account/bind-complete?session={s.Id}",
             _ => null,
         };

@@ -217,13 +217,15 @@ public sealed class QrBindingTests(AppFixture apps) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task UnbindButtonOnTheAccountPageUnbinds(StorageProvider provider)
+    public async Task UnbindOnTheAccountPageAsksFirstThenUnbinds(StorageProvider provider)
     {
         var site = await LoggedInAsync(provider);
         var sim = SimClient.For(site.App);
         await sim.ScanAsync(await sim.NewUserAsync(), (await CreateSessionAsync(site.Browser)).GetProperty("qrUrl").GetString()!);
 
-        var response = await site.Browser.SubmitFormAsync("/account", new Dictionary<string, string>(), "/account?handler=Unbind");
+        // The account page offers only the way to the confirm step, not the unbinding form itself.
+        Assert.DoesNotContain("data-testid=\"unbind-form\"", await site.Browser.GetStringAsync("/account"), StringComparison.Ordinal);
+        var response = await site.Browser.SubmitFormAsync("/account?confirm=unbind", new Dictionary<string, string>(), "/account?handler=Unbind");
 
         Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
         Assert.Contains("data-testid=\"bind-start\"", await site.Browser.GetStringAsync("/account"), StringComparison.Ordinal);
@@ -231,19 +233,42 @@ public sealed class QrBindingTests(AppFixture apps) : IClassFixture<AppFixture>
     }
 
     [Theory, MemberData(nameof(Providers))]
-    public async Task UnbindFromWechatRemovesTheBinding(StorageProvider provider)
+    public async Task UnbindFromWechatAsksFirstAndConfirmationRemovesTheBinding(StorageProvider provider)
     {
         var site = await LoggedInAsync(provider);
         var sim = SimClient.For(site.App);
         var openId = await sim.NewUserAsync();
         await sim.ScanAsync(openId, (await CreateSessionAsync(site.Browser)).GetProperty("qrUrl").GetString()!);
 
-        var outcome = await sim.TextAsync(openId, "解绑");
+        var asked = await sim.TextAsync(openId, "解绑");
+
+        Assert.Contains("回复「确认解绑」以解除绑定", SimClient.ReplyText(asked), StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync<long>(site.App, "SELECT COUNT(*) FROM wechat_bindings WHERE user_id = @u", new { u = site.UserId }));
+
+        var outcome = await sim.TextAsync(openId, "确认解绑");
 
         Assert.Contains("已解除绑定", SimClient.ReplyText(outcome), StringComparison.Ordinal);
         Assert.Equal(0, await ScalarAsync<long>(site.App, "SELECT COUNT(*) FROM wechat_bindings WHERE user_id = @u", new { u = site.UserId }));
         Assert.Equal(1, await ScalarAsync<long>(site.App, "SELECT COUNT(*) FROM binding_ledger WHERE openid = @o AND action = 'unbound'", new { o = openId }));
         Assert.Contains("尚未绑定", SimClient.ReplyText(await sim.TextAsync(openId, "解绑")), StringComparison.Ordinal);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task ConfirmationWithoutARequestOrTooLateKeepsTheBinding(StorageProvider provider)
+    {
+        var site = await LoggedInAsync(provider);
+        var sim = SimClient.For(site.App);
+        var openId = await sim.NewUserAsync();
+        await sim.ScanAsync(openId, (await CreateSessionAsync(site.Browser)).GetProperty("qrUrl").GetString()!);
+
+        var unasked = await sim.TextAsync(openId, "确认解绑");
+        await sim.TextAsync(openId, "解绑");
+        site.App.Clock.Advance(TimeSpan.FromMinutes(6));
+        var late = await sim.TextAsync(openId, "确认解绑");
+
+        Assert.Contains("没有待确认的解绑", SimClient.ReplyText(unasked), StringComparison.Ordinal);
+        Assert.Contains("没有待确认的解绑", SimClient.ReplyText(late), StringComparison.Ordinal);
+        Assert.Equal(1, await ScalarAsync<long>(site.App, "SELECT COUNT(*) FROM wechat_bindings WHERE user_id = @u", new { u = site.UserId }));
     }
 
     [Theory, MemberData(nameof(Providers))]

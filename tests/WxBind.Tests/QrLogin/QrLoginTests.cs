@@ -177,6 +177,7 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         var sim = SimClient.For(app);
         var link = ConfirmLink(await sim.ScanAsync(openId, session.GetProperty("qrUrl").GetString()!));
         await sim.TextAsync(openId, "解绑");
+        await sim.TextAsync(openId, "确认解绑");
         using var phone = BrowserClient.Create(app);
         await phone.SubmitFormAsync(link, new Dictionary<string, string> { ["t"] = Token(link) }, ConfirmPost(link, "Confirm"));
 

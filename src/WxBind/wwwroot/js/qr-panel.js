@@ -1,6 +1,9 @@
 // The live QR panel: creates a QR session, shows its code with a countdown, follows its status
 // over Server-Sent Events (or by polling when they fail), swaps in a fresh code shortly before
 // expiry, and moves on when the session completes. No framework, no build step.
+// Each status belongs to one phase (waiting, scanned, success, expired, cancelled, error); the
+// phase decides what stands in the code's place and which next step is offered, and the code's
+// box keeps its size throughout so the card never jumps.
 (() => {
   "use strict";
   const REFRESH_BEFORE_MS = 15000;
@@ -12,6 +15,8 @@
     const countdown = panel.querySelector("[data-testid=qr-countdown]");
     const status = panel.querySelector("[data-testid=qr-status]");
     const retry = panel.querySelector("[data-qr-retry]");
+    const mark = panel.querySelector("[data-testid=qr-mark]");
+    const hint = panel.querySelector("[data-testid=qr-hint]");
     const maxRefreshes = Number(panel.dataset.maxRefreshes || 0);
     let session = null, events = null, pollTimer = null, tickTimer = null, refreshTimer = null, done = false, refreshes = 0;
 
@@ -43,18 +48,15 @@
         created = await create(replaces);
       } catch (e) {
         // No code (WeChat unreachable, a rate limit, the network): say so, and offer to try again.
-        show({ status: "error", message: text.error });
         stopListening(); stopTimers();
-        img.hidden = true;
-        countdown.textContent = "";
-        retry.hidden = false;
+        show({ status: "error", message: text.error });
+        retry.textContent = text.tryAgain;
         return;
       }
       stopListening();
       session = created;
       panel.dataset.sessionId = session.id;
       img.src = session.qrImageUrl;
-      img.hidden = false;
       show(session);
       listen();
       stopTimers();
@@ -97,11 +99,39 @@
       }, POLL_MS);
     }
 
+    const PHASES = {
+      pending: "waiting",
+      scanned: "scanned", awaiting_confirmation: "scanned", awaiting_agreement: "scanned", needs_account: "scanned",
+      completed: "success",
+      expired: "expired",
+      cancelled: "cancelled",
+      conflict: "error", error: "error",
+    };
+    // Plain glyphs every system font has (no emoji), so no box ever shows a missing character.
+    const MARKS = { scanned: "\u2713", success: "\u2713", expired: "\u00D7", cancelled: "\u00D7", error: "!" };
+
+    function phaseOf(view) {
+      if (view.message === "cancelled_on_phone" || view.message === "declined_on_phone") return "cancelled";
+      return PHASES[view.status] || "error";
+    }
+
     function show(view) {
       const message = view.message && text[view.message] ? text[view.message] : (view.status === "error" ? view.message : null);
+      const phase = phaseOf(view);
       status.textContent = message || text[view.status] || view.status;
       status.dataset.status = view.status;
       panel.dataset.status = view.status;
+      panel.dataset.phase = phase;
+      // Only a waiting code is worth scanning; every other phase puts its sign in the code's place.
+      img.hidden = phase !== "waiting";
+      mark.hidden = phase === "waiting";
+      mark.textContent = MARKS[phase] || "";
+      if (phase !== "waiting") countdown.textContent = "";
+      const ended = ["expired", "cancelled", "error"].includes(phase);
+      retry.hidden = !ended;
+      retry.textContent = text.newCode;
+      hint.textContent = ended ? text[`hint_${panel.dataset.purpose}`] || "" : (phase === "scanned" ? text.hintScanned : "");
+      hint.hidden = !hint.textContent;
     }
 
     async function exchange(id) {
@@ -127,10 +157,9 @@
       if (final) {
         done = view.status !== "expired";
         stopListening(); stopTimers();
-        // An ended code never stays on screen as if it still worked.
-        img.hidden = true;
-        countdown.textContent = "";
-        retry.hidden = false;
+      } else if (phaseOf(view) === "scanned") {
+        // Scanned: the countdown no longer matters to the person, the phone does.
+        stopTimers();
       }
     }
 
@@ -139,6 +168,8 @@
   }
 
   document.querySelectorAll("[data-qr-panel]").forEach((panel) => {
+    // A phone cannot scan its own screen: the login page explains that instead of making codes.
+    if (panel.dataset.purpose === "login" && window.matchMedia("(max-width: 480px)").matches) return;
     const qr = QrPanel(panel);
     const starter = document.querySelector("[data-qr-start]");
     if (starter) {
