@@ -81,10 +81,15 @@ public sealed class WechatLoginPagesTests
         var link = await owner.Locator("#chat .msg.in a.link").Last.GetAttributeAsync("href");
         Assert.NotNull(link);
 
-        // The message is forwarded: a second WeChat user, on their own phone, opens the link.
+        // The message is forwarded: a second WeChat user opens the link in their own in-WeChat
+        // browser (the phone's device site, where WeChat's authorize page answers as that user).
         var other = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(other);
-        await other.GotoAsync(link);
+        var otherOpenId = await other.Locator("#current-openid").InnerTextAsync();
+        var frameUrl = await other.EvaluateAsync<string>(
+            "async ([openid, url]) => (await (await fetch('/emulator/_sim/browse', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ openid, url }) })).json()).frameUrl",
+            new[] { otherOpenId.Trim(), link });
+        await other.GotoAsync(frameUrl);
 
         await Expect(other.Locator("[data-testid=wx-refusal]"), "这个链接不是发给你的");
         await Expect(other.Locator("[data-testid=wx-refusal-message]"), "发送“绑定”");
