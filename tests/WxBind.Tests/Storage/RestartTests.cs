@@ -53,6 +53,8 @@ public sealed class RestartTests
         File.Delete(path + "-wal");
         File.Delete(path + "-shm");
         Directory.CreateDirectory(path);
+        // A background service may have pooled a connection to the old file in the meantime.
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         var response = await client.GetAsync("/healthz");
 
