@@ -52,6 +52,19 @@ internal static class AccountsExtensions
             cookie.Cookie.SameSite = SameSiteMode.Lax;
             cookie.SlidingExpiration = true;
             cookie.ExpireTimeSpan = TimeSpan.FromDays(14);
+            // With the database away the stamp cannot be read. The request goes on with the cookie
+            // as it is (the page then shows the error page) instead of the check also failing the
+            // error page itself; a cookie still cannot outlive a logout once the database answers.
+            cookie.Events.OnValidatePrincipal = async context =>
+            {
+                try
+                {
+                    await SecurityStampValidator.ValidatePrincipalAsync(context);
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or TimeoutException)
+                {
+                }
+            };
         });
 
         builder.Services.AddRateLimiter(limiter =>

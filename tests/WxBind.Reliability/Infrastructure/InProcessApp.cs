@@ -32,6 +32,8 @@ public sealed class InProcessApp(TestDatabase database, IDictionary<string, stri
         builder.UseSetting("WxBind:Storage:Provider", database.Provider.ToString());
         builder.UseSetting($"ConnectionStrings:{database.Provider}", database.ConnectionString);
         builder.UseSetting("WxBind:PublicBaseUrl", "http://localhost");
+        // No WeChat call at start-up: the fault tests count token fetches from a cold start.
+        builder.UseSetting("Wechat:PublishMenuOnStart", "false");
         foreach (var (key, value) in LoadSettings.Concat(settings ?? new Dictionary<string, string?>()))
         {
             builder.UseSetting(key, value);
