@@ -48,12 +48,22 @@ public sealed class RestartTests
         await client.GetAsync("/healthz");
         // Make the database file unopenable: replace it with a directory.
         var path = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(app.ConnectionString).DataSource;
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        File.Delete(path);
-        File.Delete(path + "-wal");
-        File.Delete(path + "-shm");
-        Directory.CreateDirectory(path);
-        // A background service may have pooled a connection to the old file in the meantime.
+        // A background service (reminders, the sweeper) may open the file again at any moment:
+        // swap it for a directory until the swap holds.
+        for (var attempt = 0; !Directory.Exists(path); attempt++)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            File.Delete(path);
+            File.Delete(path + "-wal");
+            File.Delete(path + "-shm");
+            try
+            {
+                Directory.CreateDirectory(path);
+            }
+            catch (IOException) when (attempt < 20)
+            {
+            }
+        }
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
 
         var response = await client.GetAsync("/healthz");
