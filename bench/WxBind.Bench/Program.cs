@@ -38,6 +38,8 @@ internal static class CallbackBench
         }
         var duration = int.Parse(Option(args, "--duration") ?? "8", CultureInfo.InvariantCulture);
         var connections = int.Parse(Option(args, "--connections") ?? "32", CultureInfo.InvariantCulture);
+        // --only "scan and bind": one scenario (its name), for working on one path.
+        var only = Option(args, "--only");
         var postgresAdmin = Option(args, "--postgres") ?? Environment.GetEnvironmentVariable("WXBIND_BENCH_POSTGRES");
         var root = RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("wxbind-bench");
@@ -59,10 +61,23 @@ internal static class CallbackBench
             apps.Add(sqliteSafe);
 
             var rows = new List<Row>();
-            rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
-            rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (RawPort, "raw Kestrel"), (WebotSafePort, "node-webot wechat"), (sqliteSafe.Port, sqliteSafe.Name)));
-            rows.AddRange(await bench.ScanScenarioAsync("scan and bind", sqlitePlain, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat")));
-            rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
+            bool Runs(string scenario) => only is null || only == scenario;
+            if (Runs("Plain text"))
+            {
+                rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
+            }
+            if (Runs("Safe text"))
+            {
+                rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (RawPort, "raw Kestrel"), (WebotSafePort, "node-webot wechat"), (sqliteSafe.Port, sqliteSafe.Name)));
+            }
+            if (Runs("scan and bind"))
+            {
+                rows.AddRange(await bench.ScanScenarioAsync("scan and bind", sqlitePlain, (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat")));
+            }
+            if (Runs("duplicate retry storm"))
+            {
+                rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (RawPort, "raw Kestrel"), (WebotPlainPort, "node-webot wechat"), (sqlitePlain.Port, sqlitePlain.Name)));
+            }
 
             if (postgresAdmin is not null)
             {
@@ -77,10 +92,22 @@ internal static class CallbackBench
                     var pgPlain = StartApp(AppPortBase + 2, "Plain", null, connectionString);
                     var pgSafe = StartApp(AppPortBase + 3, "Safe", null, connectionString);
                     // raw Kestrel and webot ran above: the PostgreSQL rows are compared with those.
-                    rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (pgPlain.Port, pgPlain.Name)));
-                    rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (pgSafe.Port, pgSafe.Name)));
-                    rows.AddRange(await bench.ScanScenarioAsync("scan and bind", pgPlain));
-                    rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (pgPlain.Port, pgPlain.Name)));
+                    if (Runs("Plain text"))
+                    {
+                        rows.AddRange(await bench.TextScenarioAsync("Plain text", encrypted: false, (pgPlain.Port, pgPlain.Name)));
+                    }
+                    if (Runs("Safe text"))
+                    {
+                        rows.AddRange(await bench.TextScenarioAsync("Safe text", encrypted: true, (pgSafe.Port, pgSafe.Name)));
+                    }
+                    if (Runs("scan and bind"))
+                    {
+                        rows.AddRange(await bench.ScanScenarioAsync("scan and bind", pgPlain));
+                    }
+                    if (Runs("duplicate retry storm"))
+                    {
+                        rows.AddRange(await bench.StormScenarioAsync("duplicate retry storm", (pgPlain.Port, pgPlain.Name)));
+                    }
                     await pgPlain.DisposeAsync();
                     await pgSafe.DisposeAsync();
                 }
@@ -268,6 +295,7 @@ internal sealed class BenchFactory(int port, string mode, string? sqlite, string
         builder.UseSetting("Wechat:Token", CallbackBench.Token);
         builder.UseSetting("Wechat:EncodingAESKey", CallbackBench.AesKey);
         builder.UseSetting("Wechat:MessageMode", mode);
+        builder.UseSetting("Wechat:PublishMenuOnStart", "false"); // no WeChat to publish to
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
 }

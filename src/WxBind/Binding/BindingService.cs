@@ -46,42 +46,47 @@ internal sealed partial class BindingService(
 
     private async Task<BindOutcome> BindByScanOnceAsync(string sceneStr, string openId, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using var _ = connection;
-        await using var __ = transaction;
-
-        var session = await QrSessionStore.GetBySceneAsync(connection, transaction, sceneStr, cancellationToken);
-        if (session is null || session.Purpose != QrSessionPurpose.Bind || session.UserId is null)
+        // One unit of a group commit: the scan's writes commit with the writes queued meanwhile.
+        var (outcome, changedSession) = await database.WriteAsync(async (unit, token) =>
         {
-            return new BindOutcome(BindResult.UnknownCode);
-        }
-        if (session.IsFinal)
+            var (connection, transaction) = (unit.Connection, unit.Transaction);
+            var now = time.GetUtcNow();
+            var session = await QrSessionStore.GetBySceneAsync(connection, transaction, sceneStr, token);
+            if (session is null || session.Purpose != QrSessionPurpose.Bind || session.UserId is null)
+            {
+                await unit.UndoAsync(token); // nothing changed: the push leaves no record either
+                return (new BindOutcome(BindResult.UnknownCode), null);
+            }
+            if (session.IsFinal)
+            {
+                await unit.UndoAsync(token);
+                return (new BindOutcome(session.Status == QrSessionStatus.Expired ? BindResult.Expired : BindResult.AlreadyUsed), null);
+            }
+            if (session.ExpiresAt <= now)
+            {
+                await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Expired, now, cancellationToken: token);
+                return (new BindOutcome(BindResult.Expired), session.Id);
+            }
+            var user = await UserStore.FindByIdAsync(connection, transaction, session.UserId, token);
+            if (user is null)
+            {
+                await unit.UndoAsync(token);
+                return (new BindOutcome(BindResult.UnknownCode), null);
+            }
+            var result = await ApplyRulesAsync(connection, transaction, user, openId, "qr", token);
+            var conflict = result is BindResult.OpenIdTaken or BindResult.AccountTaken;
+            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status,
+                conflict ? QrSessionStatus.Conflict : QrSessionStatus.Completed, now, openId,
+                result switch { BindResult.OpenIdTaken => "openid_taken", BindResult.AccountTaken => "account_taken", _ => null }, token);
+            return (new BindOutcome(result, user), (string?)session.Id);
+        }, cancellationToken);
+        if (changedSession is not null)
         {
-            return new BindOutcome(session.Status == QrSessionStatus.Expired ? BindResult.Expired : BindResult.AlreadyUsed);
+            await notifier.PublishAsync(changedSession, cancellationToken);
         }
-        if (session.ExpiresAt <= now)
-        {
-            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Expired, now, cancellationToken: cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            await notifier.PublishAsync(session.Id, cancellationToken);
-            return new BindOutcome(BindResult.Expired);
-        }
-
-        var user = await UserStore.FindByIdAsync(connection, transaction, session.UserId, cancellationToken);
-        if (user is null)
-        {
-            return new BindOutcome(BindResult.UnknownCode);
-        }
-        var result = await ApplyRulesAsync(connection, transaction, user, openId, "qr", cancellationToken);
-        var conflict = result is BindResult.OpenIdTaken or BindResult.AccountTaken;
-        await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status,
-            conflict ? QrSessionStatus.Conflict : QrSessionStatus.Completed, now, openId,
-            result switch { BindResult.OpenIdTaken => "openid_taken", BindResult.AccountTaken => "account_taken", _ => null }, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-        await notifier.PublishAsync(session.Id, cancellationToken);
-        return new BindOutcome(result, user);
+        return outcome;
     }
+
     /// <summary>
     /// Binds a known openid to an account directly (QR login's bind-complete, the in-WeChat login
     /// page): the same rules and ledger as a scan, with no QR session.

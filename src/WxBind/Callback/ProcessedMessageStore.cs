@@ -73,9 +73,9 @@ internal sealed class ProcessedMessageStore(Database database, TimeProvider time
     public Task CompleteAsync(string dedupKey, string? replyXml, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return database.GroupCommitAsync((connection, transaction, token) => connection.ExecuteAsync(new CommandDefinition(
+        return database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(new CommandDefinition(
             "UPDATE processed_messages SET completed_at = @now, reply_xml = @replyXml WHERE dedup_key = @dedupKey",
-            new { dedupKey, replyXml, now }, transaction, cancellationToken: token)), cancellationToken);
+            new { dedupKey, replyXml, now }, unit.Transaction, cancellationToken: token)), cancellationToken);
     }
 
     /// <summary>

@@ -147,22 +147,18 @@ internal sealed class EventStore(Database database)
     public async Task<CheckinResult> CheckInAsync(
         string eventId, string userId, string? openId, string via, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var (connection, transaction) = await database.BeginAsync(cancellationToken);
-        await using (connection)
-        await using (transaction)
+        // One unit of a group commit: on SQLite the scans at the door commit together, one flush for all.
+        return await database.WriteAsync(async (unit, token) =>
         {
-            var result = await CheckInAsync(connection, transaction, eventId, userId, via, now, cancellationToken);
+            var result = await CheckInAsync(unit.Connection, unit.Transaction, eventId, userId, via, now, token);
             if (result.Outcome == CheckinOutcome.Full)
             {
                 // The seat claim is undone with the rest; the refusal itself is still recorded.
-                await transaction.RollbackAsync(cancellationToken);
-                await RecordAsync(connection, null, eventId, userId, openId, result.Outcome, via, now, cancellationToken);
-                return result;
+                await unit.UndoAsync(token);
             }
-            await RecordAsync(connection, transaction, eventId, userId, openId, result.Outcome, via, now, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
+            await RecordAsync(unit.Connection, unit.Transaction, eventId, userId, openId, result.Outcome, via, now, token);
             return result;
-        }
+        }, cancellationToken);
     }
 
     private static async Task<CheckinResult> CheckInAsync(

@@ -21,6 +21,9 @@ internal sealed class Database : IAsyncDisposable
     private List<PendingWrite> _groupQueue = [];
     private bool _groupDraining;
 
+    // The group writer's own connection (SQLite), used by one batch at a time.
+    private PreparedConnection? _writer;
+
     public Database(StorageProvider provider, string connectionString)
     {
         Provider = provider;
@@ -94,11 +97,11 @@ internal sealed class Database : IAsyncDisposable
         {
             return await OpenAsync(cancellationToken);
         }
-        // A writer that waits this long is stuck behind a leak or a nested write: fail loudly.
-        if (!await _sqliteWriter.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+        if (InWriteUnit.Value)
         {
-            throw new TimeoutException("No SQLite write turn within 30 s: a write connection is held too long or opened inside another.");
+            throw new InvalidOperationException("A write unit opened a write connection of its own: it would wait for itself. Use the unit's connection.");
         }
+        await TakeWriteTurnAsync(cancellationToken);
         try
         {
             var connection = await OpenAsync(cancellationToken);
@@ -116,6 +119,15 @@ internal sealed class Database : IAsyncDisposable
         {
             _sqliteWriter.Release();
             throw;
+        }
+    }
+
+    private async Task TakeWriteTurnAsync(CancellationToken cancellationToken)
+    {
+        // A writer that waits this long is stuck behind a leak or a nested write: fail loudly.
+        if (!await _sqliteWriter!.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken))
+        {
+            throw new TimeoutException("No SQLite write turn within 30 s: a write connection is held too long or opened inside another.");
         }
     }
 
@@ -173,13 +185,21 @@ internal sealed class Database : IAsyncDisposable
     }
 
     /// <summary>
-    /// Group commit: <paramref name="write"/> joins the writes queued meanwhile in one transaction
-    /// with one flush; the task completes when that transaction has committed. A batch that fails
-    /// is retried one write at a time, so a bad write fails alone.
+    /// Runs <paramref name="work"/> as a unit of the next shared write transaction and returns its
+    /// result once that transaction has committed. On SQLite the units queued meanwhile run one
+    /// after another in one transaction with one flush (group commit), each in a savepoint of its
+    /// own: a unit that throws is undone alone and its caller gets the exception, the others
+    /// commit. On PostgreSQL each unit is its own transaction. The write enlisted by the caller's
+    /// flow (<see cref="WriteEnlistment"/>) joins the unit. A unit touches only the database (no
+    /// calls out, no second write connection): every other queued write waits for it.
     /// </summary>
-    public Task GroupCommitAsync(Func<DbConnection, DbTransaction, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    public Task<T> WriteAsync<T>(Func<WriteUnit, CancellationToken, Task<T>> work, CancellationToken cancellationToken = default)
     {
-        var pending = new PendingWrite(write, cancellationToken);
+        var pending = new PendingWrite<T>(work, WriteEnlistment.Current, cancellationToken);
+        if (_sqliteWriter is null)
+        {
+            return WriteAloneAsync(pending);
+        }
         bool start;
         lock (_groupLock)
         {
@@ -198,6 +218,27 @@ internal sealed class Database : IAsyncDisposable
         return pending.Done.Task;
     }
 
+    /// <inheritdoc cref="WriteAsync{T}"/>
+    public Task WriteAsync(Func<WriteUnit, CancellationToken, Task> work, CancellationToken cancellationToken = default) =>
+        WriteAsync<bool>(async (unit, token) =>
+        {
+            await work(unit, token);
+            return true;
+        }, cancellationToken);
+
+    private async Task<T> WriteAloneAsync<T>(PendingWrite<T> pending)
+    {
+        var (connection, transaction) = await BeginAsync(pending.CancellationToken);
+        await using (connection)
+        await using (transaction)
+        {
+            await transaction.SaveAsync(WriteUnit.Savepoint, pending.CancellationToken);
+            var result = await pending.Work(new WriteUnit(connection, transaction), pending.CancellationToken);
+            await transaction.CommitAsync(pending.CancellationToken);
+            return result;
+        }
+    }
+
     private async Task DrainGroupAsync()
     {
         while (true)
@@ -213,55 +254,108 @@ internal sealed class Database : IAsyncDisposable
                 batch = _groupQueue;
                 _groupQueue = [];
             }
-            batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Done.TrySetCanceled(w.CancellationToken));
-            if (batch.Count == 0)
-            {
-                continue;
-            }
-            try
+            batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Cancel());
+            if (batch.Count > 0)
             {
                 await CommitBatchAsync(batch);
-                batch.ForEach(w => w.Done.TrySetResult());
-            }
-            catch when (batch.Count > 1)
-            {
-                foreach (var single in batch)
-                {
-                    try
-                    {
-                        await CommitBatchAsync([single]);
-                        single.Done.TrySetResult();
-                    }
-                    catch (Exception e)
-                    {
-                        single.Done.TrySetException(e);
-                    }
-                }
-            }
-            catch (Exception e)
-            {
-                batch[0].Done.TrySetException(e);
             }
         }
     }
 
     private async Task CommitBatchAsync(List<PendingWrite> batch)
     {
-        var (connection, transaction) = await BeginAsync(CancellationToken.None);
-        await using (connection)
-        await using (transaction)
+        var committed = new List<PendingWrite>(batch.Count);
+        await TakeWriteTurnAsync(CancellationToken.None);
+        try
         {
-            foreach (var pending in batch)
+            // One connection for every batch: its statements stay compiled from one batch to the next.
+            _writer ??= new PreparedConnection((SqliteConnection)await OpenAsync(CancellationToken.None));
+            var transaction = _writer.Inner.BeginTransaction(deferred: false);
+            await using (transaction)
             {
-                await pending.Write(connection, transaction, CancellationToken.None);
+                InWriteUnit.Value = true;
+                var unit = new WriteUnit(_writer, transaction);
+                foreach (var pending in batch)
+                {
+                    await transaction.SaveAsync(WriteUnit.Savepoint);
+                    try
+                    {
+                        if (pending.Enlistment is { } enlistment)
+                        {
+                            await enlistment.WriteAsync(_writer, transaction, pending.CancellationToken);
+                        }
+                        await pending.RunAsync(unit);
+                        committed.Add(pending);
+                    }
+                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not an I/O error or a full disk
+                    {
+                        await transaction.RollbackAsync(WriteUnit.Savepoint);
+                        pending.Fail(e);
+                    }
+                    await transaction.ReleaseAsync(WriteUnit.Savepoint);
+                }
+                await transaction.CommitAsync(CancellationToken.None);
             }
-            await transaction.CommitAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The transaction itself failed (the database is away, the disk is full): nothing of
+            // this batch committed, every unit without an answer yet gets this one, and the next
+            // batch starts on a fresh connection.
+            batch.ForEach(w => w.Fail(e));
+            committed.Clear();
+            await DropWriterAsync();
+        }
+        finally
+        {
+            _sqliteWriter!.Release();
+        }
+        committed.ForEach(w => w.Complete());
+    }
+
+    private async Task DropWriterAsync()
+    {
+        if (_writer is { } writer)
+        {
+            _writer = null;
+            await writer.DisposeAsync();
         }
     }
 
-    private sealed record PendingWrite(Func<DbConnection, DbTransaction, CancellationToken, Task> Write, CancellationToken CancellationToken)
+    // True in the group writer: a unit that opened a write connection would wait for itself.
+    private static readonly AsyncLocal<bool> InWriteUnit = new();
+
+    private abstract class PendingWrite(WriteEnlistment? enlistment, CancellationToken cancellationToken)
     {
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public WriteEnlistment? Enlistment { get; } = enlistment;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public abstract Task RunAsync(WriteUnit unit);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception exception);
+
+        public abstract bool Cancel();
+    }
+
+    private sealed class PendingWrite<T>(Func<WriteUnit, CancellationToken, Task<T>> work, WriteEnlistment? enlistment, CancellationToken cancellationToken)
+        : PendingWrite(enlistment, cancellationToken)
+    {
+        private T _result = default!;
+
+        public Func<WriteUnit, CancellationToken, Task<T>> Work { get; } = work;
+
+        public TaskCompletionSource<T> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override async Task RunAsync(WriteUnit unit) => _result = await Work(unit, CancellationToken);
+
+        public override void Complete() => Done.TrySetResult(_result);
+
+        public override void Fail(Exception exception) => Done.TrySetException(exception);
+
+        public override bool Cancel() => Done.TrySetCanceled(CancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -270,6 +364,12 @@ internal sealed class Database : IAsyncDisposable
         {
             await _postgres.DisposeAsync();
         }
-        _sqliteWriter?.Dispose();
+        if (_sqliteWriter is not null)
+        {
+            // The last batch may still be running: take the turn, then close the writer's connection.
+            await _sqliteWriter.WaitAsync(TimeSpan.FromSeconds(30));
+            await DropWriterAsync();
+            _sqliteWriter.Dispose();
+        }
     }
 }

@@ -81,8 +81,8 @@ public sealed class DatabaseTests
             }
 
             // Row 7 twice: one of those two writes breaks the primary key, and only it may fail.
-            var writes = Enumerable.Range(1, 40).Append(7).Select(i => database.GroupCommitAsync((connection, transaction, token) =>
-                connection.ExecuteAsync(new CommandDefinition("INSERT INTO grouped_rows (id) VALUES (@i)", new { i }, transaction, cancellationToken: token)))).ToList();
+            var writes = Enumerable.Range(1, 40).Append(7).Select(i => database.WriteAsync((unit, token) =>
+                unit.Connection.ExecuteAsync(new CommandDefinition("INSERT INTO grouped_rows (id) VALUES (@i)", new { i }, unit.Transaction, cancellationToken: token)))).ToList();
             var outcomes = await Task.WhenAll(writes.Select(async w =>
             {
                 try
@@ -149,6 +149,104 @@ public sealed class DatabaseTests
                 await after.ExecuteAsync("DELETE FROM records");
             }
             Assert.Equal(0, await CountAsync(database, "records"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task AWriteUnitIsAnsweredOnlyOnceItsBatchHasCommitted()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("CREATE TABLE told (id integer PRIMARY KEY)");
+            }
+            // The writer is held by a first unit, so the next two queue up and run as one batch.
+            var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var first = database.WriteAsync(async (unit, token) =>
+            {
+                firstRunning.SetResult();
+                await releaseFirst.Task;
+            });
+            await firstRunning.Task;
+
+            var inserted = database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
+                "INSERT INTO told (id) VALUES (1)", transaction: unit.Transaction));
+            var releaseLast = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var lastRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var last = database.WriteAsync(async (unit, token) =>
+            {
+                lastRunning.SetResult();
+                await releaseLast.Task;
+            });
+            releaseFirst.SetResult();
+            await first;
+            await lastRunning.Task;
+
+            // The insert ran, but its batch has not committed: its caller must not have been told yet.
+            Assert.False(inserted.IsCompleted);
+            Assert.Equal(0, await CountAsync(database, "told"));
+
+            releaseLast.SetResult();
+            await Task.WhenAll(inserted, last);
+            Assert.Equal(1, await CountAsync(database, "told"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task UndoInAWriteUnitTakesBackOnlyThatUnitsWrites(StorageProvider provider)
+    {
+        var connectionString = await TestDatabases.CreateAsync(provider);
+        try
+        {
+            await using var database = new Database(provider, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("CREATE TABLE seats (id integer PRIMARY KEY); CREATE TABLE refusals (id integer PRIMARY KEY)");
+            }
+            await database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync("INSERT INTO seats (id) VALUES (1)", transaction: unit.Transaction));
+            await database.WriteAsync(async (unit, token) =>
+            {
+                await unit.Connection.ExecuteAsync("INSERT INTO seats (id) VALUES (2)", transaction: unit.Transaction);
+                await unit.UndoAsync(token);
+                await unit.Connection.ExecuteAsync("INSERT INTO refusals (id) VALUES (2)", transaction: unit.Transaction);
+            });
+
+            Assert.Equal(1, await CountAsync(database, "seats"));
+            Assert.Equal(1, await CountAsync(database, "refusals"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(provider, connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task AWriteUnitThatOpensAWriteConnectionOfItsOwnFailsInsteadOfWaitingForItself()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            var nested = database.WriteAsync(async (unit, token) =>
+            {
+                await using var second = await database.OpenForWriteAsync(token);
+            });
+
+            await Assert.ThrowsAsync<InvalidOperationException>(() => nested);
+            // The writer is free again.
+            Assert.Equal(1, await database.WriteAsync((unit, token) => unit.Connection.ExecuteScalarAsync<int>("SELECT 1", transaction: unit.Transaction)));
         }
         finally
         {
