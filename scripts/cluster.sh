@@ -6,6 +6,8 @@
 #   scripts/cluster.sh status   what runs, and whether each instance is healthy
 #   scripts/cluster.sh down     stop exactly what `up` started
 #   scripts/cluster.sh stop-instance I | start-instance I    one instance (a rolling restart)
+#   scripts/cluster.sh app COMMAND...   a command of the app with the instances' settings,
+#                                       e.g. 'app admin grant you@example.com'
 #
 # Settings (environment):
 #   WXBIND_CLUSTER_POSTGRES   a connection string to use instead of a throwaway PostgreSQL
@@ -32,7 +34,7 @@ pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1;
 alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -104,16 +106,22 @@ start_postgres() {
   postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=wxbind;Maximum Pool Size=40"
 }
 
+# The settings every instance (and every command of the app) runs with. Development: the
+# emulator's account values (appsettings.Development.json); the emulator is not mounted, the
+# WeChat client calls the emulator process instead.
+instance_settings() {
+  # shellcheck disable=SC1091
+  . "$state/instance.env"
+  export ASPNETCORE_ENVIRONMENT=Development WxBind__Storage__Provider=Postgres Emulator__Enabled=false \
+    Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator"
+}
+
 # Instance I on port base+100+I, named appI; the caller waits for it to be healthy.
 start_instance() {
   local i=$1 port=$(($base + 100 + $1))
   log "instance app$i on http://127.0.0.1:$port"
-  # Development: the emulator's account values (appsettings.Development.json), emulator not mounted.
-  # shellcheck disable=SC1091
-  (. "$state/instance.env"
-   ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
-     WxBind__InstanceName="app$i" WxBind__Storage__Provider=Postgres Emulator__Enabled=false \
-     Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator" \
+  (instance_settings
+   ASPNETCORE_URLS="http://127.0.0.1:$port" WxBind__InstanceName="app$i" \
      start_process "app$i" "$state/publish/app" dotnet WxBind.dll)
 }
 
@@ -263,6 +271,14 @@ instance_command() {
   fi
 }
 
+# --- a command of the app (admin grant, menu publish, ...) -------------------------------------
+app_command() {
+  [ $# -gt 0 ] || die "app needs a command of the app, e.g. 'app admin grant you@example.com'"
+  [ -f "$state/instance.env" ] || die "no cluster is up (state in $state); run '$0 up N' first"
+  (instance_settings
+   cd "$state/publish/app" && exec dotnet WxBind.dll "$@")
+}
+
 # --- status -----------------------------------------------------------------------------------
 status() {
   if ! ls "$state"/pids/*.pid >/dev/null 2>&1; then
@@ -294,5 +310,6 @@ case "${1:-}" in
   status) status ;;
   stop-instance) instance_command stop "${2:-}" ;;
   start-instance) instance_command start "${2:-}" ;;
+  app) shift; app_command "$@" ;;
   *) usage ;;
 esac

@@ -102,6 +102,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         process.WaitForExit();
     }
 
+    /// <summary>Gives an account the admin role with the app's own command, as an operator would (<c>cluster.sh app admin grant</c>).</summary>
+    public Task GrantAdminAsync(string email) => RunScriptAsync(["app", "admin", "grant", email]);
+
     public Task StopInstanceAsync(string name) => RunScriptAsync(["stop-instance", Number(name)]);
 
     /// <summary>Starts a stopped or killed instance again and waits until nginx sends it requests again.</summary>
