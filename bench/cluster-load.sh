@@ -47,9 +47,9 @@ ticks_of() { local total=0 pid; for pid in "$@"; do [ -r "/proc/$pid/stat" ] && 
 children() { pgrep -P "$1" 2>/dev/null || true; }
 cpu_snapshot() {
   local apps=() pid postmaster
-  for pid in "$WXBIND_CLUSTER_STATE"/pids/app*.pid; do apps+=("$(cat "$pid")"); done
-  local nginx; nginx=$(cat "$WXBIND_CLUSTER_STATE/pids/nginx.pid")
-  local emulator; emulator=$(cat "$WXBIND_CLUSTER_STATE/pids/emulator.pid")
+  for pid in "$WXBIND_CLUSTER_STATE"/pids/app*.pid; do apps+=("$(cut -d" " -f1 "$pid")"); done
+  local nginx; nginx=$(cut -d" " -f1 "$WXBIND_CLUSTER_STATE/pids/nginx.pid")
+  local emulator; emulator=$(cut -d" " -f1 "$WXBIND_CLUSTER_STATE/pids/emulator.pid")
   postmaster=$(head -n 1 "$(cat "$WXBIND_CLUSTER_STATE/pgdata")/db/postmaster.pid")
   # shellcheck disable=SC2046
   echo "$(ticks_of "${apps[@]}") $(ticks_of "$nginx" $(children "$nginx")) $(ticks_of "$emulator") $(ticks_of "$postmaster" $(children "$postmaster"))" \

@@ -6,6 +6,8 @@
 #   scripts/cluster.sh status   what runs, and whether each instance is healthy
 #   scripts/cluster.sh down     stop exactly what `up` started
 #   scripts/cluster.sh stop-instance I | start-instance I    one instance (a rolling restart)
+#   scripts/cluster.sh app COMMAND...   a command of the app with the instances' settings,
+#                                       e.g. 'app admin grant you@example.com'
 #
 # Settings (environment):
 #   WXBIND_CLUSTER_POSTGRES   a connection string to use instead of a throwaway PostgreSQL
@@ -29,10 +31,19 @@ emu_url="http://127.0.0.1:$emu_port"
 log() { printf '== %s\n' "$*"; }
 die() { printf 'cluster.sh: %s\n' "$*" >&2; exit 1; }
 pg_bindir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A pid file holds "PID START": START (the process's start time, /proc/PID/stat field 22) tells
+# our process from an unrelated one that got the same pid later (after a reboot, say).
+started_at() { awk '{ print $22 }' "/proc/$1/stat" 2>/dev/null; }
+pid_of() { cut -d' ' -f1 "$1"; }
+alive() {
+  [ -f "$1" ] || return 1
+  local pid start
+  read -r pid start <"$1"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && [ "$(started_at "$pid")" = "$start" ]
+}
 
 usage() {
-  sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 }
 
@@ -54,11 +65,15 @@ install_missing() {
     printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=1
   fi
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null \
-    || echo "apt-get reported an error; going on with whatever was installed" >&2
+  local apt_log="$state/logs/apt.log"
+  { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}"; } >"$apt_log" 2>&1 \
+    || echo "apt-get reported an error (see $apt_log); going on with whatever was installed" >&2
   if [ -n "$created_policy" ]; then rm -f "$policy"; fi
-  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || die "nginx could not be installed"
+  command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { tail -n 20 "$apt_log" >&2; die "nginx could not be installed (log: $apt_log)"; }
+  if [ -z "${WXBIND_CLUSTER_POSTGRES:-}" ] && [ ! -x "$(pg_bindir)/postgres" ]; then
+    tail -n 20 "$apt_log" >&2; die "PostgreSQL could not be installed (log: $apt_log)"
+  fi
+  command -v curl >/dev/null 2>&1 || die "curl could not be installed (log: $apt_log)"
 }
 
 nginx_bin() { command -v nginx 2>/dev/null || echo /usr/sbin/nginx; }
@@ -68,7 +83,7 @@ start_process() {
   local name=$1 dir=$2
   shift 2
   (cd "$dir" && exec setsid "$@" >>"$state/logs/$name.log" 2>&1 </dev/null) &
-  echo $! >"$state/pids/$name.pid"
+  echo "$! $(started_at $!)" >"$state/pids/$name.pid"
 }
 
 wait_healthy() {
@@ -82,6 +97,12 @@ wait_healthy() {
 }
 
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+# "port 24080 is taken (by nginx, pid 123)" when ss can tell.
+port_taken() {
+  local holder
+  holder=$(ss -Hltnp "sport = :$1" 2>/dev/null | grep -o 'users:(("[^"]*",pid=[0-9]*' | head -n 1 | sed 's/users:(("\([^"]*\)",pid=\([0-9]*\)/\1, pid \2/')
+  die "port $1 is taken${holder:+ (by $holder)}; stop that, or move the cluster with WXBIND_CLUSTER_BASE_PORT (now $base)"
+}
 
 # --- up ---------------------------------------------------------------------------------------
 start_postgres() {
@@ -104,16 +125,22 @@ start_postgres() {
   postgres="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=wxbind;Maximum Pool Size=40"
 }
 
+# The settings every instance (and every command of the app) runs with. Development: the
+# emulator's account values (appsettings.Development.json); the emulator is not mounted, the
+# WeChat client calls the emulator process instead.
+instance_settings() {
+  # shellcheck disable=SC1091
+  . "$state/instance.env"
+  export ASPNETCORE_ENVIRONMENT=Development WxBind__Storage__Provider=Postgres Emulator__Enabled=false \
+    Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator"
+}
+
 # Instance I on port base+100+I, named appI; the caller waits for it to be healthy.
 start_instance() {
   local i=$1 port=$(($base + 100 + $1))
   log "instance app$i on http://127.0.0.1:$port"
-  # Development: the emulator's account values (appsettings.Development.json), emulator not mounted.
-  # shellcheck disable=SC1091
-  (. "$state/instance.env"
-   ASPNETCORE_ENVIRONMENT=Development ASPNETCORE_URLS="http://127.0.0.1:$port" \
-     WxBind__InstanceName="app$i" WxBind__Storage__Provider=Postgres Emulator__Enabled=false \
-     Wechat__ApiBaseUrl="$emu_url/emulator" Wechat__MpBaseUrl="$emu_url/emulator" Wechat__OpenBaseUrl="$emu_url/emulator" \
+  (instance_settings
+   ASPNETCORE_URLS="http://127.0.0.1:$port" WxBind__InstanceName="app$i" \
      start_process "app$i" "$state/publish/app" dotnet WxBind.dll)
 }
 
@@ -123,11 +150,13 @@ up() {
   if [ -d "$state/pids" ] && ls "$state/pids"/*.pid >/dev/null 2>&1; then
     die "a cluster is already up (state in $state); run '$0 down' first"
   fi
-  for port in $lb_port $emu_port $(seq $((base + 101)) $((base + 100 + count))); do
-    port_free "$port" || die "port $port is taken; choose another WXBIND_CLUSTER_BASE_PORT"
+  local ports="$lb_port $emu_port $(seq -s ' ' $((base + 101)) $((base + 100 + count)))"
+  [ -n "${WXBIND_CLUSTER_POSTGRES:-}" ] || ports+=" $pg_port"
+  for port in $ports; do
+    port_free "$port" || port_taken "$port"
   done
-  install_missing
   mkdir -p "$state/pids" "$state/logs" "$state/nginx"
+  install_missing
   # Whatever stops `up` half-way (a failed step, Ctrl-C) stops what it had started.
   trap 'echo "cluster.sh: up did not finish; stopping what was started" >&2; down >/dev/null 2>&1 || true' EXIT
 
@@ -144,7 +173,7 @@ up() {
 
   postgres=${WXBIND_CLUSTER_POSTGRES:-}
   if [ -z "$postgres" ]; then
-    port_free "$pg_port" || die "port $pg_port is taken; choose another WXBIND_CLUSTER_BASE_PORT"
+    port_free "$pg_port" || port_taken "$pg_port"
     start_postgres
   fi
 
@@ -176,6 +205,8 @@ up() {
   {
     if [ "$(id -u)" = 0 ]; then echo "user www-data;"; fi
     echo "worker_processes 1;"
+    # A graceful stop (QUIT, a reload) waits this long for open event streams, then closes them.
+    echo "worker_shutdown_timeout 5s;"
     echo "pid $state/nginx/nginx.pid;"
     echo "error_log $state/logs/nginx-error.log warn;"
     echo "events { worker_connections 4096; }"
@@ -212,12 +243,14 @@ up() {
 stop_pid() {
   local file=$1 name pid
   name=$(basename "$file" .pid)
-  pid=$(cat "$file")
-  if kill -0 "$pid" 2>/dev/null; then
-    # nginx stops gracefully on QUIT; the .NET processes on TERM.
+  pid=$(pid_of "$file")
+  # A pid file whose process is gone (or whose pid now belongs to another process) is only removed.
+  if alive "$file"; then
+    # nginx stops gracefully on QUIT (open event streams get worker_shutdown_timeout); the .NET
+    # processes on TERM (in-flight requests finish, event streams end so pages reconnect elsewhere).
     if [ "$name" = nginx ]; then kill -QUIT "$pid" 2>/dev/null || true; else kill -TERM "$pid" 2>/dev/null || true; fi
-    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do alive "$file" || break; sleep 0.1; done
+    if alive "$file"; then
       echo "$name ($pid) did not stop in 10 s; killing it" >&2
       kill -KILL "$pid" 2>/dev/null || true
     fi
@@ -227,6 +260,10 @@ stop_pid() {
 
 down() {
   local file
+  if ! ls "$state"/pids/*.pid >/dev/null 2>&1 && [ ! -f "$state/pgdata" ]; then
+    echo "no cluster is up (state in $state); nothing to stop"
+    return 0
+  fi
   # The balancer first, so no request reaches an instance that is going away.
   if [ -f "$state/pids/nginx.pid" ]; then stop_pid "$state/pids/nginx.pid"; fi
   for file in "$state"/pids/app*.pid "$state"/pids/*.pid; do
@@ -251,16 +288,24 @@ instance_command() {
   [[ "$i" =~ ^[1-9][0-9]?$ ]] || die "$action-instance needs an instance number, e.g. '$action-instance 2'"
   [ -f "$state/instance.env" ] || die "no cluster is up (state in $state)"
   if [ "$action" = stop ]; then
-    [ -f "$state/pids/app$i.pid" ] || die "app$i is not running"
+    alive "$state/pids/app$i.pid" || die "app$i is not running"
     stop_pid "$state/pids/app$i.pid"
     echo "app$i stopped; nginx sends its share to the others"
   else
     alive "$state/pids/app$i.pid" && die "app$i is already running"
-    port_free $((base + 100 + i)) || die "port $((base + 100 + i)) is taken"
+    port_free $((base + 100 + i)) || port_taken $((base + 100 + i))
     start_instance "$i"
     wait_healthy "app$i" "http://127.0.0.1:$((base + 100 + i))/healthz"
     echo "app$i is back"
   fi
+}
+
+# --- a command of the app (admin grant, menu publish, ...) -------------------------------------
+app_command() {
+  [ $# -gt 0 ] || die "app needs a command of the app, e.g. 'app admin grant you@example.com'"
+  [ -f "$state/instance.env" ] || die "no cluster is up (state in $state); run '$0 up N' first"
+  (instance_settings
+   cd "$state/publish/app" && exec dotnet WxBind.dll "$@")
 }
 
 # --- status -----------------------------------------------------------------------------------
@@ -274,12 +319,20 @@ status() {
   for file in "$state"/pids/*.pid; do
     name=$(basename "$file" .pid)
     if alive "$file"; then
-      printf '  %-10s pid %-8s running\n' "$name" "$(cat "$file")"
+      printf '  %-10s pid %-8s running\n' "$name" "$(pid_of "$file")"
     else
-      printf '  %-10s pid %-8s STOPPED\n' "$name" "$(cat "$file")"
+      printf '  %-10s pid %-8s STOPPED\n' "$name" "$(pid_of "$file")"
       status=1
     fi
   done
+  if [ -f "$state/pgdata" ]; then
+    if "$(pg_bindir)/pg_isready" -q -h 127.0.0.1 -p "$pg_port" 2>/dev/null; then
+      printf '  %-10s 127.0.0.1:%s running\n' postgres "$pg_port"
+    else
+      printf '  %-10s 127.0.0.1:%s STOPPED\n' postgres "$pg_port"
+      status=1
+    fi
+  fi
   if [ -f "$state/cluster.env" ]; then
     local answer
     answer=$(curl -sS -o /dev/null -w '%{http_code} from %header{x-instance}' --max-time 2 "$lb_url/healthz" 2>/dev/null || echo unreachable)
@@ -294,5 +347,6 @@ case "${1:-}" in
   status) status ;;
   stop-instance) instance_command stop "${2:-}" ;;
   start-instance) instance_command start "${2:-}" ;;
+  app) shift; app_command "$@" ;;
   *) usage ;;
 esac

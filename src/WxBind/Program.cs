@@ -54,6 +54,7 @@ try
     }
 
     app.UseInstanceHeader();
+    app.UseEventStreamHandOff(); // a stopping instance ends its live streams; pages reconnect to another
     app.UseEdges(); // forwarded headers from known proxies, HSTS, __Host- cookies, security headers
 
     if (!app.Environment.IsDevelopment())

@@ -47,9 +47,12 @@ public sealed class ClusterBrowser : IDisposable
         (await Http.GetFromJsonAsync<JsonElement>($"/api/qr-sessions/{id}")).GetProperty("status").GetString()!;
 
     /// <summary>Opens the waiting page's event stream; <see cref="PageEvents.Instance"/> says who holds it.</summary>
-    public async Task<PageEvents> OpenEventsAsync(string id)
+    public Task<PageEvents> OpenEventsAsync(string id) => OpenStreamAsync($"/api/qr-sessions/{id}/events");
+
+    /// <summary>Opens a Server-Sent Events stream at <paramref name="path"/> (e.g. an event's live counts).</summary>
+    public async Task<PageEvents> OpenStreamAsync(string path)
     {
-        var response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/api/qr-sessions/{id}/events"), HttpCompletionOption.ResponseHeadersRead);
+        var response = await Http.SendAsync(new HttpRequestMessage(HttpMethod.Get, path), HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return new PageEvents(response, new StreamReader(await response.Content.ReadAsStreamAsync()));
     }
@@ -79,15 +82,18 @@ public sealed class PageEvents(HttpResponseMessage response, StreamReader reader
 {
     public string Instance { get; } = ClusterBrowser.Instance(response);
 
-    /// <summary>The next event's status. The bound is for a broken stream (e.g. a buffering proxy), not a speed claim.</summary>
-    public async Task<string> NextStatusAsync()
+    /// <summary>The next event's status.</summary>
+    public async Task<string> NextStatusAsync() => (await NextDataAsync()).GetProperty("status").GetString()!;
+
+    /// <summary>The next event's data. The bound is for a broken stream (e.g. a buffering proxy), not a speed claim.</summary>
+    public async Task<JsonElement> NextDataAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (await reader.ReadLineAsync(timeout.Token) is { } line)
         {
             if (line.StartsWith("data: ", StringComparison.Ordinal))
             {
-                return JsonDocument.Parse(line["data: ".Length..]).RootElement.GetProperty("status").GetString()!;
+                return JsonDocument.Parse(line["data: ".Length..]).RootElement.Clone();
             }
         }
         throw new EndOfStreamException("The event stream ended.");

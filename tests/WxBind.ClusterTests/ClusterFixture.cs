@@ -96,13 +96,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Kills instance <paramref name="name"/> (e.g. <c>app2</c>) at once, as a crash would: no graceful shutdown.</summary>
     public void Kill(string name)
     {
-        var pid = int.Parse(File.ReadAllText(Path.Combine(State, "pids", name + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        // The pid file holds "PID START" (START tells a reused pid apart).
+        var pid = int.Parse(File.ReadAllText(Path.Combine(State, "pids", name + ".pid")).Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
         using var process = Process.GetProcessById(pid);
         process.Kill();
         process.WaitForExit();
     }
 
-    public Task StopInstanceAsync(string name) => RunScriptAsync(["stop-instance", Number(name)]);
+    /// <summary>Gives an account the admin role with the app's own command, as an operator would (<c>cluster.sh app admin grant</c>).</summary>
+    public Task GrantAdminAsync(string email) => RunScriptAsync(["app", "admin", "grant", email]);
+
+    /// <summary>Stops instance <paramref name="name"/> as a rolling restart does (SIGTERM); returns what <c>cluster.sh</c> said.</summary>
+    public Task<string> StopInstanceAsync(string name) => RunScriptAsync(["stop-instance", Number(name)]);
 
     /// <summary>Starts a stopped or killed instance again and waits until nginx sends it requests again.</summary>
     public async Task StartInstanceAsync(string name)
@@ -126,7 +131,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static string Number(string name) => name.StartsWith("app", StringComparison.Ordinal) ? name[3..] : throw new ArgumentException(name);
 
-    private async Task RunScriptAsync(string[] arguments, bool allowFailure = false)
+    private async Task<string> RunScriptAsync(string[] arguments, bool allowFailure = false)
     {
         var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _root };
         start.ArgumentList.Add(Path.Combine(_root, "scripts", "cluster.sh"));
@@ -149,6 +154,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             throw new InvalidOperationException($"cluster.sh {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{await output}\n{await errors}");
         }
+        return await output + await errors;
     }
 
     private static string RepositoryRoot()

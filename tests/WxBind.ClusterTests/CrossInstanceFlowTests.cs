@@ -8,7 +8,7 @@ namespace WxBind.ClusterTests;
 /// The user flows through nginx with no stickiness: the requests of one flow land on different
 /// instances (counted by <c>X-Instance</c>), so a flow only completes when every instance can
 /// carry on from what another did. A sticky balancer, or an instance keeping state in memory,
-/// fails these tests. (An event check-in flow goes here the same way once events exist.)
+/// fails these tests (and the event check-in in <see cref="EventCheckInTests"/>).
 /// </summary>
 [Collection(ClusterTestGroup.Name)]
 public sealed class CrossInstanceFlowTests(ClusterFixture cluster)

@@ -49,6 +49,39 @@ public sealed class InstanceFailureTests(ClusterFixture cluster)
     }
 
     [ClusterFact]
+    public async Task StoppedInstanceEndsThePageStreamItHeldAndThePageCarriesOnElsewhere()
+    {
+        using var desktop = cluster.NewBrowser();
+        await desktop.RegisterAsync();
+        var session = await desktop.NewQrSessionAsync("bind");
+        var first = await desktop.OpenEventsAsync(session.Id);
+        var holder = first.Instance;
+        Assert.Equal("pending", await first.NextStatusAsync());
+
+        // A rolling restart stops the instance holding the page's stream (SIGTERM).
+        var said = await cluster.StopInstanceAsync(holder);
+        try
+        {
+            // It stopped by itself rather than being killed after waiting for the stream, and the
+            // stream came to a proper end (a cut one would throw an I/O error, not end-of-stream).
+            Assert.DoesNotContain("killing it", said, StringComparison.Ordinal);
+            await Assert.ThrowsAsync<EndOfStreamException>(first.NextStatusAsync);
+            first.Dispose();
+
+            // The page reconnects through nginx to another instance, which sees the scan.
+            var phone = cluster.Phone();
+            Assert.Contains("绑定成功", SimClient.ReplyText(await phone.ScanAsync(await phone.NewUserAsync(), session.QrUrl)), StringComparison.Ordinal);
+            using var again = await desktop.OpenEventsAsync(session.Id);
+            Assert.NotEqual(holder, again.Instance);
+            Assert.Equal("completed", await again.NextStatusAsync());
+        }
+        finally
+        {
+            await cluster.StartInstanceAsync(holder);
+        }
+    }
+
+    [ClusterFact]
     public async Task QrLoginCompletesOnTheOthersAfterTheInstanceThatCreatedItIsKilled()
     {
         var (email, openId) = await PhoneSteps.BoundUserAsync(cluster);
