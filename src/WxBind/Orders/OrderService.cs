@@ -25,31 +25,49 @@ internal sealed partial class OrderService(
     public IReadOnlyList<Product> Products => shop.Value.Products;
 
     /// <summary>Checks every line against the catalogue; stores the order only when all are good.</summary>
+    /// <remarks>
+    /// The forms send one line per product, most of them 0; those count for nothing but must still
+    /// name a product, once. Only the lines with a quantity count against <c>Orders:MaxLines</c>.
+    /// </remarks>
     public async Task<PlaceResult> PlaceAsync(string userId, IReadOnlyList<OrderLineInput>? lines, CancellationToken cancellationToken)
     {
         var options = shop.Value;
-        if (lines is null || lines.Count == 0 || lines.All(l => l.Quantity == 0))
+        if (lines is null || lines.Count == 0)
         {
             return PlaceResult.Fail(PlaceError.Empty);
         }
-        if (lines.Count > options.MaxLines)
+        if (lines.Count > Math.Max(options.MaxLines, options.Products.Count))
         {
             return PlaceResult.Fail(PlaceError.TooManyLines);
         }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         var items = new List<OrderItem>();
-        foreach (var line in lines.Where(l => l.Quantity != 0))
+        foreach (var line in lines)
         {
             var product = options.Products.FirstOrDefault(p => string.Equals(p.Id, line.ProductId, StringComparison.Ordinal));
             if (product is null)
             {
                 return PlaceResult.Fail(PlaceError.UnknownProduct, line.ProductId);
             }
-            if (line.Quantity < 0 || line.Quantity > options.MaxQuantity || items.Any(i => i.ProductId == product.Id))
+            if (line.Quantity < 0 || line.Quantity > options.MaxQuantity || !seen.Add(product.Id))
             {
                 return PlaceResult.Fail(PlaceError.BadQuantity, line.ProductId);
             }
-            items.Add(new OrderItem(product.Id, product.Name, line.Quantity, product.PriceFen));
+            if (line.Quantity > 0)
+            {
+                items.Add(new OrderItem(product.Id, product.Name, line.Quantity, product.PriceFen));
+            }
         }
+        if (items.Count == 0)
+        {
+            return PlaceResult.Fail(PlaceError.Empty);
+        }
+        if (items.Count > options.MaxLines)
+        {
+            return PlaceResult.Fail(PlaceError.TooManyLines);
+        }
+        // Listed as the catalogue lists them, whatever order the form fields arrived in.
+        items = items.OrderBy(i => options.Products.FindIndex(p => p.Id == i.ProductId)).ToList();
         var now = time.GetUtcNow();
         var order = new Order
         {

@@ -23,6 +23,9 @@ public abstract class OrdersPageModel(IStringLocalizer<SharedResource> text) : P
 
     public IReadOnlyList<Order> Orders { get; private set; } = [];
 
+    /// <summary>Most pieces of one product (<c>Orders:MaxQuantity</c>), for the form's inputs.</summary>
+    public int MaxQuantity { get; private set; }
+
     /// <summary>Why the last order was not placed, in the page's language.</summary>
     public string? Error { get; private set; }
 
@@ -34,6 +37,7 @@ public abstract class OrdersPageModel(IStringLocalizer<SharedResource> text) : P
     protected async Task LoadAsync()
     {
         Products = Service.Products;
+        MaxQuantity = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OrdersOptions>>().Value.MaxQuantity;
         Orders = await HttpContext.RequestServices.GetRequiredService<OrderStore>().ListForUserAsync(UserId, Listed, HttpContext.RequestAborted);
     }
 
@@ -49,16 +53,15 @@ public abstract class OrdersPageModel(IStringLocalizer<SharedResource> text) : P
         {
             return RedirectToPage(new { placed = order.Id });
         }
-        var max = HttpContext.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<OrdersOptions>>().Value.MaxQuantity;
+        await LoadAsync();
         Error = result.Error switch
         {
             PlaceError.Empty => text["OrdersErrorEmpty"],
             PlaceError.TooManyLines => text["OrdersErrorTooManyLines"],
             PlaceError.UnknownProduct => text["OrdersErrorUnknownProduct", result.ProductId ?? ""],
-            _ => text["OrdersErrorBadQuantity", max],
+            _ => text["OrdersErrorBadQuantity", MaxQuantity],
         };
         Response.StatusCode = StatusCodes.Status400BadRequest;
-        await LoadAsync();
         return Page();
     }
 }

@@ -128,6 +128,24 @@ public sealed class AdminEventsTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
     }
 
+    [Fact]
+    public async Task DoorOfAnEventThatIsNotOpenSaysWhyAndLeadsBackToTheEvent()
+    {
+        var app = await apps.GetAsync(StorageProvider.Sqlite);
+        var admin = await AdminTestKit.AdminAsync(app);
+        var ended = await CreateEventAsync(app, startsIn: TimeSpan.FromHours(-4), length: TimeSpan.FromHours(3));
+        var draft = await CreateEventAsync(app, status: EventStatus.Draft);
+
+        foreach (var (item, why) in new[] { (ended, "活动已结束"), (draft, "发布后才能签到") })
+        {
+            var door = await admin.Browser.GetStringAsync($"/admin/events/{item.Id}/door");
+            Assert.Contains("data-testid=\"door-closed\"", door, StringComparison.Ordinal);
+            Assert.Contains(why, door, StringComparison.Ordinal);
+            Assert.DoesNotContain("data-testid=\"door-qr\"", door, StringComparison.Ordinal);
+            Assert.Contains($"href=\"/admin/events/{item.Id}\" data-testid=\"door-back\"", door, StringComparison.Ordinal);
+        }
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public async Task ManualCheckInAndUndoAreRecordedInTheAudit(StorageProvider provider)
     {

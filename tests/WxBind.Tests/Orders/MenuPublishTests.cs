@@ -75,6 +75,34 @@ public sealed class MenuPublishTests
         Assert.Equal(2, (await AdminTestKit.RunCommandAsync(app, "menu", "publish", "extra")).Exit);
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task RefusedMenuLeavesTheSiteRunningAndIsTriedAgainAtTheNextStart(StorageProvider provider)
+    {
+        const string MenuCreate = "/cgi-bin/menu/create";
+        var forced = new ForcedWechatErrors();
+        forced.Force(MenuCreate, 40018); // WeChat: invalid button name
+        await using var first = await WxBindFactory.CreateAsync(provider, services: services =>
+        {
+            OrdersTestKit.AddForcedErrors(services);
+            services.AddSingleton(forced);
+        });
+
+        Assert.False(await StartupPublishAsync(first));
+        Assert.Equal(1, forced.Calls(MenuCreate));
+        Assert.Equal("Healthy", await first.CreateClient().GetStringAsync("/healthz"));
+        Assert.Equal(0L, await AdminTestKit.ScalarAsync<long>(first, "SELECT COUNT(*) FROM wechat_menu_state"));
+        // The command says why and fails, without retrying.
+        var (exit, _, error) = await AdminTestKit.RunCommandAsync(first, "menu", "publish");
+        Assert.Equal(1, exit);
+        Assert.Contains("errcode 40018", error, StringComparison.Ordinal);
+        Assert.Equal(2, forced.Calls(MenuCreate));
+
+        // Nothing was recorded as published, so the next start sends it.
+        await using var next = WxBindFactory.SharingDatabaseOf(first);
+        Assert.True(await StartupPublishAsync(next));
+        Assert.Equal("我的订单", (await EmulatorMenuAsync(next)).GetProperty("button")[1].GetProperty("name").GetString());
+    }
+
     public static TheoryData<string, string, string> BadMenus => new()
     {
         { "Wechat:Menu:3:Name", "第四个", "Wechat:Menu must have 1 to 3 top buttons" },

@@ -77,6 +77,35 @@ public sealed class OrderApiTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.Equal(0, await CountAsync(app, "SELECT COUNT(*) FROM orders WHERE user_id = @u", new { u = me.UserId }));
     }
 
+    [Fact]
+    public async Task OrderFormCountsOnlyTheChosenProductsAgainstTheLineLimitAndKeepsWhatWasTyped()
+    {
+        // Two lines at most, three products on the form (each sent, most of them 0); five pieces at most.
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite,
+            new Dictionary<string, string?>(AppFixture.SharedSettings) { ["Orders:MaxLines"] = "2", ["Orders:MaxQuantity"] = "5" });
+        var me = await AdminTestKit.RegisterAsync(app);
+        var form = await me.Browser.GetStringAsync("/account/orders");
+        Assert.Contains("max=\"5\"", form, StringComparison.Ordinal);
+
+        var placed = await me.Browser.SubmitFormAsync("/account/orders", new Dictionary<string, string>
+        {
+            ["Quantities[coffee]"] = "0", ["Quantities[mug]"] = "2", ["Quantities[tshirt]"] = "1",
+        });
+        Assert.Equal(HttpStatusCode.Redirect, placed.StatusCode);
+        Assert.Contains("2 × 马克杯, 1 × T 恤", await me.Browser.GetStringAsync("/account/orders"), StringComparison.Ordinal);
+
+        var tooMany = await me.Browser.SubmitFormAsync("/account/orders", new Dictionary<string, string>
+        {
+            ["Quantities[coffee]"] = "1", ["Quantities[mug]"] = "2", ["Quantities[tshirt]"] = "3",
+        });
+        Assert.Equal(HttpStatusCode.BadRequest, tooMany.StatusCode);
+        var html = await tooMany.Content.ReadAsStringAsync();
+        Assert.Contains("一个订单中的商品种类太多", html, StringComparison.Ordinal);
+        // The form still holds what was typed, to take one product off and try again.
+        Assert.Contains("name=\"Quantities[tshirt]\" value=\"3\"", html, StringComparison.Ordinal);
+        Assert.Equal(1, await CountAsync(app, "SELECT COUNT(*) FROM orders WHERE user_id = @u", new { u = me.UserId }));
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public async Task SomeoneElsesOrderIsNotFoundAndCannotBeCancelled(StorageProvider provider)
     {

@@ -104,6 +104,9 @@ public sealed class OrderNotificationTests
 
     public static TheoryData<string, int> ForcedRefusals => new()
     {
+        { TemplateSend, 43004 },
+        { CustomSend, 43004 },
+        { TemplateSend, 40037 },
         { TemplateSend, 43101 },
         { TemplateSend, 45009 },
         { CustomSend, 45015 },
@@ -135,6 +138,36 @@ public sealed class OrderNotificationTests
         }
     }
 
+    [Theory, MemberData(nameof(Providers))]
+    public async Task InvalidAccessTokenIsRetriedOnceThroughTheTokenRuleThenRecorded(StorageProvider provider)
+    {
+        await using var app = await AppAsync(provider, "TEMPLATE_DEFAULT");
+        var buyer = await BoundFollowerAsync(app);
+        var admin = await AdminTestKit.AdminAsync(app);
+        var id = await PlaceAsync(buyer.Account.Browser, ("mug", 1));
+        var forced = (ForcedWechatErrors)app.Services.GetService(typeof(ForcedWechatErrors))!;
+        // WeChat keeps answering 40001, whatever the token.
+        forced.Force(TemplateSend, 40001);
+        var tokensBefore = await TokenFetchesAsync(app);
+
+        var (status, html) = await AdminMoveAsync(admin, id, "cancelled");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        // The first try, one fresh token, one retry with it; then the outcome, not a loop.
+        Assert.Equal(2, forced.Calls(TemplateSend));
+        Assert.Equal(tokensBefore + 1, await TokenFetchesAsync(app));
+        AssertRefusalShown(html, 40001);
+        await AssertRecordedOnceAsync(app, id, 40001);
+        Assert.Equal("cancelled", await AdminTestKit.ScalarAsync<string>(app, "SELECT status FROM orders WHERE id = @id", new { id }));
+    }
+
+    /// <summary>How many access tokens the emulator has handed out (cgi-bin/token and stable_token).</summary>
+    private static async Task<int> TokenFetchesAsync(WxBindFactory app)
+    {
+        var counts = await app.CreateClient().GetFromJsonAsync<System.Text.Json.JsonElement>("/emulator/_sim/tokens");
+        return counts.GetProperty("token").GetInt32() + counts.GetProperty("stableToken").GetInt32();
+    }
+
     /// <summary>A template field as the phone shows it (the emulator keeps either the value or WeChat's {value} object).</summary>
     private static string? Value(System.Text.Json.JsonElement template, string field)
     {
@@ -142,10 +175,22 @@ public sealed class OrderNotificationTests
         return data.ValueKind == System.Text.Json.JsonValueKind.Object ? data.GetProperty("value").GetString() : data.GetString();
     }
 
+    /// <summary>What the administrator reads beside each errcode.</summary>
+    private static readonly Dictionary<int, string> Meanings = new()
+    {
+        [40001] = "access_token 无效或已过期",
+        [40037] = "模板 ID 无效",
+        [43004] = "用户未关注公众号",
+        [43101] = "用户拒收此类消息",
+        [45009] = "接口调用已达今日上限",
+        [45015] = "超出 48 小时回复时限",
+        [45047] = "客服消息条数已达上限",
+    };
+
     private static void AssertRefusalShown(string html, int errCode)
     {
         Assert.Contains($"data-outcome=\"refused\" data-errcode=\"{errCode}\"", html, StringComparison.Ordinal);
-        Assert.Contains($"{errCode} ", html, StringComparison.Ordinal);
+        Assert.Contains($"{errCode} {Meanings[errCode]}", html, StringComparison.Ordinal);
     }
 
     private static async Task AssertRecordedOnceAsync(WxBindFactory app, long orderId, int errCode)
