@@ -27,7 +27,7 @@ public static class AccountErrorModelState
 {
     /// <summary>
     /// A field shows one message beside it, so a field's errors become one message that says them
-    /// all ("too short. needs a digit."); a field that already has an error (required, too long)
+    /// all ("Too short. Needs a digit."); a field that already has an error (required, too long)
     /// keeps that one. Errors of no field go to the form's summary, each once.
     /// </summary>
     public static void AddAccountErrors(this ModelStateDictionary modelState, string form, IEnumerable<AccountError> errors)
@@ -45,7 +45,8 @@ public static class AccountErrorModelState
             var key = $"{form}.{field.Key}";
             if (modelState.GetFieldValidationState(key) != ModelValidationState.Invalid)
             {
-                modelState.AddModelError(key, string.Join(' ', field.Select(e => e.Message)));
+                // Chinese sentences end in a full-width stop and need no space between them.
+                modelState.AddModelError(key, field.Select(e => e.Message).Aggregate((all, next) => all.EndsWith('。') ? all + next : $"{all} {next}"));
             }
         }
     }

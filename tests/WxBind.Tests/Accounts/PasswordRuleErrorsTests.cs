@@ -25,7 +25,7 @@ public sealed partial class PasswordRuleErrorsTests(AppFixture apps) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var html = await response.Content.ReadAsStringAsync();
         Assert.Equal("邮箱格式不正确。", FieldError(html, "Input.Email"));
-        Assert.Equal("密码至少需要 8 位。 密码需包含至少一个数字。", FieldError(html, "Input.Password"));
+        Assert.Equal("密码至少需要 8 位。密码需包含至少一个数字。", FieldError(html, "Input.Password"));
         Assert.Equal("", FieldError(html, "Input.DisplayName"));
         Assert.Equal("", Summary(html));
         Assert.Equal(1, Occurrences(html, "密码需包含至少一个数字"));
