@@ -33,16 +33,35 @@ public sealed partial class AccountService(
     // Page models are public and activated through public constructors; the store stays internal.
     private LoginLockout Lockout => services.GetRequiredService<LoginLockout>();
 
-    public async Task<(User? User, IReadOnlyList<string> Errors)> RegisterAsync(RegisterInput input)
+    public async Task<(User? User, IReadOnlyList<AccountError> Errors)> RegisterAsync(RegisterInput input)
     {
         var user = new User { Email = input.Email.Trim(), DisplayName = input.DisplayName.Trim() };
         var result = await users.CreateAsync(user, input.Password);
         if (!result.Succeeded)
         {
-            return (null, result.Errors.Select(e => e.Description).Distinct().ToList());
+            return (null, AccountError.From(result.Errors));
         }
         LogRegistered(logger, user.Id);
         return (user, []);
+    }
+
+    /// <summary>
+    /// Every password rule <paramref name="password"/> breaks, each once, so a form can show them
+    /// beside the password field together with its other errors. An empty password is left to the
+    /// form's own "required" rule.
+    /// </summary>
+    public async Task<IReadOnlyList<AccountError>> CheckPasswordRulesAsync(string? password)
+    {
+        if (string.IsNullOrEmpty(password))
+        {
+            return [];
+        }
+        var broken = new List<IdentityError>();
+        foreach (var validator in users.PasswordValidators)
+        {
+            broken.AddRange((await validator.ValidateAsync(users, new User(), password)).Errors);
+        }
+        return AccountError.From(broken);
     }
 
     /// <summary>

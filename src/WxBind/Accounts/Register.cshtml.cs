@@ -23,6 +23,8 @@ public sealed class RegisterModel : PageModel
 
     public async Task<IActionResult> OnPostAsync()
     {
+        // The password rules are checked with the other fields, so every error shows at once.
+        ModelState.AddAccountErrors(nameof(Input), await _accounts.CheckPasswordRulesAsync(Input.Password));
         if (!ModelState.IsValid)
         {
             return Page();
@@ -30,10 +32,7 @@ public sealed class RegisterModel : PageModel
         var (user, errors) = await _accounts.RegisterAsync(Input);
         if (user is null)
         {
-            foreach (var error in errors)
-            {
-                ModelState.AddModelError(string.Empty, error);
-            }
+            ModelState.AddAccountErrors(nameof(Input), errors);
             return Page();
         }
         await _accounts.SignInAsync(user);

@@ -72,7 +72,7 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
     {
         ModelState.Clear();
         // No session, no account: nothing is created for a scan that is not waiting here.
-        if (await FindSessionAsync() is not { } session || !TryValidateModel(RegisterForm, nameof(RegisterForm)))
+        if (await FindSessionAsync() is not { } session || !await ValidateRegisterFormAsync())
         {
             return await PageAsync();
         }
@@ -86,7 +86,8 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
         if (user is null)
         {
             await Login.ReleaseAsync(session, claim, HttpContext.RequestAborted);
-            return await PageAsync([.. errors]);
+            ModelState.AddAccountErrors(nameof(RegisterForm), errors);
+            return await PageAsync();
         }
         return await CompleteAsync(session, claim, user, newAccount: true);
     }
@@ -112,6 +113,14 @@ public sealed class BindCompleteModel(AccountService accounts, UserManager<User>
         await accounts.SignInAsync(user);
         TempData["Notice"] = newAccount ? "registered" : "bound";
         return LocalRedirect("/account");
+    }
+
+    // The form's own rules and the password rules together, so every error shows at once.
+    private async Task<bool> ValidateRegisterFormAsync()
+    {
+        TryValidateModel(RegisterForm, nameof(RegisterForm));
+        ModelState.AddAccountErrors(nameof(RegisterForm), await accounts.CheckPasswordRulesAsync(RegisterForm.Password));
+        return ModelState.IsValid;
     }
 
     private Task<QrSession?> FindSessionAsync() => Login.FindNeedingAccountAsync(SessionId, BrowserKey.Find(HttpContext), HttpContext.RequestAborted);

@@ -30,6 +30,8 @@ public sealed class WxRegisterModel(IStringLocalizer<SharedResource> text) : WxP
         {
             return refusal!;
         }
+        // The password rules are checked with the other fields, so every error shows at once.
+        ModelState.AddAccountErrors(nameof(Input), await Service<AccountService>().CheckPasswordRulesAsync(Input.Password));
         if (!ModelState.IsValid)
         {
             return Page();
@@ -42,10 +44,7 @@ public sealed class WxRegisterModel(IStringLocalizer<SharedResource> text) : WxP
         var (user, errors) = await Service<AccountService>().RegisterAsync(Input);
         if (user is null)
         {
-            foreach (var error in errors)
-            {
-                ModelState.AddModelError(string.Empty, error);
-            }
+            ModelState.AddAccountErrors(nameof(Input), errors);
             return Page();
         }
         return await BindAsync(user, identity);

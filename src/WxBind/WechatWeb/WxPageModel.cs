@@ -73,7 +73,7 @@ public abstract class WxPageModel : PageModel
             case BindResult.Bound or BindResult.AlreadyBound:
                 WechatIdentity.Clear(HttpContext);
                 Done = new WxDone(
-                    $"{Masking.DisplayName(user.DisplayName)}（{Masking.Email(user.Email)}）",
+                    Text["AccountNameWithEmail", Masking.DisplayName(user.DisplayName), Masking.Email(user.Email)],
                     ReturnUrls.Safe(identity.ReturnPath),
                     outcome.Result == BindResult.AlreadyBound);
                 return Page();

@@ -158,7 +158,9 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
 
         var cancelled = await phone.SubmitFormAsync(link, new Dictionary<string, string> { ["t"] = Token(link) }, ConfirmPost(link, "Cancel"));
 
-        Assert.Contains("已取消", await cancelled.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await cancelled.Content.ReadAsStringAsync();
+        Assert.Contains("已取消", page, StringComparison.Ordinal);
+        Assert.Contains("在电脑上获取新的二维码再扫一次", page, StringComparison.Ordinal);
         var view = await ViewAsync(desktop, id);
         Assert.Equal("cancelled", view.GetProperty("status").GetString());
         Assert.Equal("cancelled_on_phone", view.GetProperty("message").GetString());

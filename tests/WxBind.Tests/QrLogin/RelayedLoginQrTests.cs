@@ -95,7 +95,9 @@ public sealed class RelayedLoginQrTests(AppFixture apps) : IClassFixture<AppFixt
 
         var declined = await phone.SubmitFormAsync(agreeLink, new Dictionary<string, string> { ["t"] = Token(agreeLink) }, ConfirmPost(agreeLink, "Cancel"));
 
-        Assert.Contains("你的微信不会被绑定", await declined.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var page = await declined.Content.ReadAsStringAsync();
+        Assert.Contains("你的微信不会被绑定", page, StringComparison.Ordinal);
+        Assert.Contains("在电脑上获取新的二维码再扫一次", page, StringComparison.Ordinal);
         var view = await ViewAsync(desktop, id);
         Assert.Equal("cancelled", view.GetProperty("status").GetString());
         Assert.Equal("declined_on_phone", view.GetProperty("message").GetString());

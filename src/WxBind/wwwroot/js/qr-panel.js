@@ -130,7 +130,9 @@
       const ended = ["expired", "cancelled", "error"].includes(phase);
       retry.hidden = !ended;
       retry.textContent = text.newCode;
-      hint.textContent = ended ? text[`hint_${panel.dataset.purpose}`] || "" : (phase === "scanned" ? text.hintScanned : "");
+      // A WeChat user bound elsewhere gains nothing by scanning again: the hint says what does help.
+      const endedHint = view.message === "openid_taken" ? text.hintOpenIdTaken : text[`hint_${panel.dataset.purpose}`];
+      hint.textContent = ended ? endedHint || "" : (phase === "scanned" ? text.hintScanned : "");
       hint.hidden = !hint.textContent;
     }
 
