@@ -9,8 +9,9 @@ namespace WxBind.Wechat;
 /// The API access_token, shared by every instance through the <c>wechat_tokens</c> table: WeChat
 /// invalidates the previous token whenever a new one is fetched (§4.1), so instances must not each
 /// fetch their own. One refresh at a time: one shared fetch in process (with a short back-off
-/// after a failure), and a PostgreSQL advisory lock (SQLite: the write lock of BEGIN IMMEDIATE)
-/// across processes.
+/// after a failure), and a PostgreSQL advisory lock across instances. SQLite serves one process,
+/// so its single flight is the one refresh, and WeChat's answer is awaited outside the write
+/// turn: every other write, a push's reply included, would otherwise wait for WeChat.
 /// </summary>
 internal sealed partial class AccessTokenCache(
     Database database, IOptions<WechatOptions> options, TimeProvider time, ILogger<AccessTokenCache> logger)
@@ -50,7 +51,16 @@ internal sealed partial class AccessTokenCache(
             {
                 throw new WechatApiException("cgi-bin/token", WechatErrorCodes.SystemBusy, "the last token fetch failed moments ago");
             }
-            refresh = _refresh ??= RefreshAsync(fetch);
+            if (_refresh is null)
+            {
+                // The refresh belongs to no caller: it must not join a caller's enlisted write (a
+                // push's dedup record would commit with the token) nor end with its cancellation.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _refresh = Task.Run(() => RefreshAsync(fetch), CancellationToken.None);
+                }
+            }
+            refresh = _refresh;
         }
         return (await refresh.WaitAsync(cancellationToken)).AccessToken;
     }
@@ -58,8 +68,7 @@ internal sealed partial class AccessTokenCache(
     /// <summary>The one fetch in flight, not tied to any caller: the HTTP client's timeout bounds it.</summary>
     private async Task<StoredToken> RefreshAsync(Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch)
     {
-        // Never complete synchronously: GetAsync publishes this task before it may finish.
-        await Task.Yield();
+        // GetAsync publishes this task under _lock, so the finally below cannot clear it first.
         try
         {
             var stored = await ReadOrFetchAsync(fetch, CancellationToken.None);
@@ -87,35 +96,57 @@ internal sealed partial class AccessTokenCache(
     private async Task<StoredToken> ReadOrFetchAsync(
         Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch, CancellationToken cancellationToken)
     {
+        if (!database.IsPostgres)
+        {
+            // Read, ask WeChat, then store in a write turn of its own.
+            await using (var read = await database.OpenAsync(cancellationToken))
+            {
+                if (await ReadAsync(read, null, cancellationToken) is { } current && IsFresh(current))
+                {
+                    return current;
+                }
+            }
+            var fetched = await FetchAsync(fetch, cancellationToken);
+            await using var write = await database.OpenForWriteAsync(cancellationToken);
+            await StoreAsync(write, null, fetched, cancellationToken);
+            return fetched;
+        }
+
         var (connection, transaction) = await database.BeginAsync(cancellationToken);
         await using (connection)
         await using (transaction)
         {
-            if (database.IsPostgres)
-            {
-                await connection.ExecuteAsync(new CommandDefinition(
-                    "SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
-            }
+            await connection.ExecuteAsync(new CommandDefinition(
+                "SELECT pg_advisory_xact_lock(@key)", new { key = AdvisoryLockKey }, transaction, cancellationToken: cancellationToken));
 
             // Re-read under the lock: another instance may have stored a fresh token meanwhile.
             var stored = await ReadAsync(connection, transaction, cancellationToken);
             if (stored is null || !IsFresh(stored))
             {
-                var (accessToken, expiresIn) = await fetch(cancellationToken);
-                // expires_at is Unix ms; passed as a long so Dapper does not write a DateTimeOffset as text.
-                stored = new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
-                await connection.ExecuteAsync(new CommandDefinition(
-                    """
-                    INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
-                    ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
-                    """,
-                    new { appId = options.Value.AppId, stored.AccessToken, ExpiresAt = stored.ExpiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
-                LogFetched(logger, expiresIn);
+                stored = await FetchAsync(fetch, cancellationToken);
+                await StoreAsync(connection, transaction, stored, cancellationToken);
             }
             await transaction.CommitAsync(cancellationToken);
             return stored;
         }
     }
+
+    private async Task<StoredToken> FetchAsync(
+        Func<CancellationToken, Task<(string AccessToken, int ExpiresIn)>> fetch, CancellationToken cancellationToken)
+    {
+        var (accessToken, expiresIn) = await fetch(cancellationToken);
+        LogFetched(logger, expiresIn);
+        return new StoredToken { AccessToken = accessToken, ExpiresAt = time.GetUtcNow().AddSeconds(expiresIn) };
+    }
+
+    // expires_at is Unix ms; passed as a long so Dapper does not write a DateTimeOffset as text.
+    private Task<int> StoreAsync(DbConnection connection, DbTransaction? transaction, StoredToken token, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO wechat_tokens (app_id, access_token, expires_at) VALUES (@appId, @AccessToken, @ExpiresAt)
+            ON CONFLICT (app_id) DO UPDATE SET access_token = excluded.access_token, expires_at = excluded.expires_at
+            """,
+            new { appId = options.Value.AppId, token.AccessToken, ExpiresAt = token.ExpiresAt.ToUnixTimeMilliseconds() }, transaction, cancellationToken: cancellationToken));
 
     /// <summary>
     /// Forgets <paramref name="failedToken"/> after WeChat rejected it — but only if it is still the
@@ -137,7 +168,7 @@ internal sealed partial class AccessTokenCache(
 
     private bool IsFresh(StoredToken token) => token.ExpiresAt - RefreshMargin > time.GetUtcNow();
 
-    private Task<StoredToken?> ReadAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken) =>
+    private Task<StoredToken?> ReadAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken) =>
         connection.QuerySingleOrDefaultAsync<StoredToken>(new CommandDefinition(
             "SELECT access_token, expires_at FROM wechat_tokens WHERE app_id = @appId",
             new { appId = options.Value.AppId }, transaction, cancellationToken: cancellationToken));

@@ -37,7 +37,11 @@ public sealed record AcknowledgedLoginScan(string SessionId) : IAcknowledgedWrit
 
     public async Task<string?> CheckAsync(DbConnection database)
     {
-        var status = await database.QuerySingleOrDefaultAsync<string>("SELECT status FROM qr_sessions WHERE id = @SessionId", this);
-        return status is "awaiting_confirmation" or "completed" ? null : $"login session {SessionId}: {status ?? "missing"}";
+        var session = await database.QuerySingleOrDefaultAsync<(string Status, string? OpenId)>(
+            "SELECT status, openid FROM qr_sessions WHERE id = @SessionId", this);
+        // A long run outlives the code: unanswered, it expires, and the scan's openid stays recorded.
+        return session.Status is "awaiting_confirmation" or "completed" || (session.Status == "expired" && session.OpenId is not null)
+            ? null
+            : $"login session {SessionId}: {session.Status ?? "missing"}";
     }
 }
