@@ -58,6 +58,32 @@ public sealed class ClearStatesPagesTests
     }
 
     [BrowserFact]
+    public async Task ThePhoneWidthAccountPageSaysHowToBindFromThePhone()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var page = await session.NewPageAsync();
+        await RegisterAsync(page);
+        var note = page.Locator("[data-testid=bind-phone-note]");
+        await Assertions.Expect(note).ToBeHiddenAsync();
+
+        await page.SetViewportSizeAsync(390, 844);
+        await Assertions.Expect(note).ToBeVisibleAsync();
+        await Assertions.Expect(note).ToContainTextAsync("发送「绑定」");
+    }
+
+    [BrowserFact]
+    public async Task StartingToBindTakesAwayTheNoticeOfWhatCameBefore()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        var page = await session.NewPageAsync();
+        await RegisterAsync(page);
+
+        await page.ClickAsync("[data-testid=bind-start]");
+
+        await Assertions.Expect(page.Locator("[data-testid=notice]")).ToHaveCountAsync(0);
+    }
+
+    [BrowserFact]
     public async Task ThePhoneWidthLoginPageExplainsInsteadOfOfferingACode()
     {
         await using var session = await ChromiumSession.StartAsync();

@@ -5,7 +5,7 @@ namespace WxBind.Binding;
 /// <summary>What the WeChat user reads (always Simplified Chinese: that is WeChat's audience).</summary>
 internal static class BindingMessages
 {
-    public const string UnboundFromWebsite = "你的微信已在网站上解除与账号的绑定。如需重新绑定，请在网站“我的账户”页扫码。";
+    public const string UnboundFromWebsite = "你的微信已在网站上解除与账号的绑定。如需重新绑定，请在网站“我的账号”页扫码。";
     public const string NotBound = "你的微信尚未绑定网站账号。发送“绑定”即可登录或注册并绑定。";
 
     public const string NoUnbindRequest = "没有待确认的解绑（或已超过有效时间），未做任何更改。如需解除绑定，请先发送“解绑”。";

@@ -175,7 +175,12 @@
     const qr = QrPanel(panel);
     const starter = document.querySelector("[data-qr-start]");
     if (starter) {
-      starter.addEventListener("click", () => { starter.hidden = true; qr.start(); });
+      starter.addEventListener("click", () => {
+        starter.hidden = true;
+        // A notice of what happened before (registered, unbound) would stand beside this outcome.
+        document.querySelectorAll("[data-testid=notice]").forEach((notice) => notice.remove());
+        qr.start();
+      });
     } else {
       qr.start();
     }
