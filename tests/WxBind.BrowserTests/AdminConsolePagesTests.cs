@@ -12,7 +12,7 @@ public sealed class AdminConsolePagesTests
         await using var session = await ChromiumSession.StartAsync();
         // A user binds their WeChat on the phone.
         var site = await session.NewPageAsync();
-        var userEmail = await RegisterAsync(site, "王五");
+        var userEmail = await ChromiumSession.RegisterAsync(site, "王五");
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
         await ChromiumSession.NewPhoneUserAsync(phone);
@@ -25,7 +25,7 @@ public sealed class AdminConsolePagesTests
 
         // An administrator, granted on the command line.
         var admin = await session.NewPageAsync();
-        var adminEmail = await RegisterAsync(admin, "管理员");
+        var adminEmail = await ChromiumSession.RegisterAsync(admin, "管理员");
         Assert.Equal(0, await CommandLineExtensions.RunAsync(session.App.Services, ["admin", "grant", adminEmail], TextWriter.Null, TextWriter.Null));
 
         await admin.GotoAsync("/admin");
@@ -80,17 +80,6 @@ public sealed class AdminConsolePagesTests
         }
     }
 
-    private static async Task<string> RegisterAsync(IPage page, string name)
-    {
-        var email = $"c{Guid.NewGuid():N}@example.com";
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_DisplayName", name);
-        await page.FillAsync("#Input_Password", "secret-pass-1");
-        await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForURLAsync("**/account");
-        return email;
-    }
 
     private static Task Expect(ILocator locator, string text) =>
         Assertions.Expect(locator).ToContainTextAsync(text, new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });

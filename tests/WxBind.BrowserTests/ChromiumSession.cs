@@ -53,6 +53,19 @@ public sealed class ChromiumSession : IAsyncDisposable
         return phone;
     }
 
+    /// <summary>Registers a new website account on <paramref name="page"/> and waits for its account page; returns the e-mail.</summary>
+    public static async Task<string> RegisterAsync(IPage page, string name)
+    {
+        var email = $"u{Guid.NewGuid():N}@example.com";
+        await page.GotoAsync("/account/register");
+        await page.FillAsync("#Input_Email", email);
+        await page.FillAsync("#Input_DisplayName", name);
+        await page.FillAsync("#Input_Password", "secret-pass-1");
+        await page.ClickAsync("[data-testid=register-submit]");
+        await page.WaitForURLAsync("**/account");
+        return email;
+    }
+
     /// <summary>On the emulator's phone page: a new simulated WeChat user, selected and ready.</summary>
     public static async Task NewPhoneUserAsync(IPage phone)
     {

@@ -220,12 +220,7 @@ public sealed class ClearStatesPagesTests
 
     private static async Task RegisterAsync(IPage page)
     {
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#Input_Email", $"s{Guid.NewGuid():N}@example.com");
-        await page.FillAsync("#Input_DisplayName", "状态用户");
-        await page.FillAsync("#Input_Password", "secret-pass-1");
-        await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForURLAsync("**/account");
+        await ChromiumSession.RegisterAsync(page, "状态用户");
         await Assertions.Expect(page.Locator("[data-testid=notice]")).ToContainTextAsync("注册成功");
     }
 

@@ -13,7 +13,7 @@ public sealed class OrderPagesTests
 
         // The website account, bound by scanning its QR code with the phone (the phone's browser holds no site cookie).
         var desktop = await session.NewPageAsync();
-        var email = await RegisterAsync(desktop, "下单用户");
+        var email = await ChromiumSession.RegisterAsync(desktop, "下单用户");
         var phone = await session.NewPhoneAsync();
         await ChromiumSession.NewPhoneUserAsync(phone);
         await phone.ClickAsync("#follow");
@@ -125,17 +125,6 @@ public sealed class OrderPagesTests
         await page.WaitForURLAsync("**/account");
     }
 
-    private static async Task<string> RegisterAsync(IPage page, string name)
-    {
-        var email = $"o{Guid.NewGuid():N}@example.com";
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_DisplayName", name);
-        await page.FillAsync("#Input_Password", "secret-pass-1");
-        await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForURLAsync("**/account");
-        return email;
-    }
 
     private static Task Expect(ILocator locator, string text) =>
         Assertions.Expect(locator).ToContainTextAsync(text, new LocatorAssertionsToContainTextOptions { Timeout = 15_000 });

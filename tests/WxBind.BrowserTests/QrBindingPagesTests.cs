@@ -10,7 +10,7 @@ public sealed class QrBindingPagesTests
     {
         await using var session = await ChromiumSession.StartAsync();
         var site = await session.NewPageAsync();
-        await RegisterAsync(site, "扫码用户");
+        await ChromiumSession.RegisterAsync(site, "扫码用户");
         var phone = await session.NewPageAsync();
         await phone.GotoAsync("/emulator/phone");
 
@@ -38,15 +38,6 @@ public sealed class QrBindingPagesTests
         await site.WaitForSelectorAsync("[data-testid=binding]");
     }
 
-    private static async Task RegisterAsync(IPage page, string name)
-    {
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#Input_Email", $"f{Guid.NewGuid():N}@example.com");
-        await page.FillAsync("#Input_DisplayName", name);
-        await page.FillAsync("#Input_Password", "secret-pass-1");
-        await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForURLAsync("**/account");
-    }
 
     private static async Task ShowQrAndScanAsync(IPage site, IPage phone)
     {

@@ -96,7 +96,7 @@ public sealed class ScreenshotSet
         await ScanNewestAsync(phone);
         await site.WaitForSelectorAsync("[data-testid=binding]", new() { Timeout = 15_000 });
         var other = await Site();
-        await RegisterAsync(other, "小红");
+        await ChromiumSession.RegisterAsync(other, "小红");
         await other.ClickAsync("[data-testid=bind-start]");
         await other.WaitForSelectorAsync("[data-testid=qr-image][src*='qr.png']");
         await ScanNewestAsync(phone);
@@ -255,15 +255,6 @@ public sealed class ScreenshotSet
         await phone.Locator("[data-testid=qrcode] button.scan").First.ClickAsync();
     }
 
-    private static async Task RegisterAsync(IPage page, string name)
-    {
-        await page.GotoAsync("/account/register");
-        await page.FillAsync("#Input_Email", $"shot{Guid.NewGuid():N}@example.com");
-        await page.FillAsync("#Input_DisplayName", name);
-        await page.FillAsync("#Input_Password", "secret-pass-1");
-        await page.ClickAsync("[data-testid=register-submit]");
-        await page.WaitForSelectorAsync("[data-testid=bind-start]");
-    }
 
     /// <summary>Lets one QR session run out now; the waiting page learns it at its next heartbeat.</summary>
     private static async Task ExpireAsync(ChromiumSession session, string id)
