@@ -1,7 +1,5 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net.Mail;
-using Microsoft.Extensions.Localization;
-using WxBind.Localization;
 
 namespace WxBind.Accounts;
 
@@ -10,18 +8,8 @@ namespace WxBind.Accounts;
 /// display-name tricks. <see cref="EmailAddressAttribute"/> alone accepts almost anything with an '@'.
 /// </summary>
 [AttributeUsage(AttributeTargets.Property)]
-internal sealed class StrictEmailAttribute : ValidationAttribute
+internal sealed class StrictEmailAttribute : LocalizedValidationAttribute
 {
-    // MVC localises only the attributes it has adapters for; this one looks its message up itself.
-    protected override ValidationResult? IsValid(object? value, ValidationContext validationContext) =>
-        IsValid(value)
-            ? ValidationResult.Success
-            : new ValidationResult(
-                validationContext.GetService(typeof(IStringLocalizer<SharedResource>)) is IStringLocalizer<SharedResource> text
-                    ? text[ErrorMessageString]
-                    : ErrorMessageString,
-                validationContext.MemberName is { } member ? [member] : null);
-
     public override bool IsValid(object? value)
     {
         if (value is not string text || text.Length == 0)
