@@ -14,6 +14,10 @@ internal sealed class Runner(string root, string work, int duration, int connect
     // its row says so (repeats are duplicates, cheaper than fresh pushes).
     private const int FreshPerSecond = 40_000;
 
+    // Each target is warmed up this long before it is measured: the JIT's tiers and PGO settle, and
+    // the figures are the steady state a long-running server has.
+    private const int WarmUpSeconds = 5;
+
     // raw Kestrel and webot keep no state, so a short file, reused, serves them.
     private const int SharedFileSize = 50_000;
 
@@ -26,7 +30,7 @@ internal sealed class Runner(string root, string work, int duration, int connect
         foreach (var (port, name) in targets)
         {
             var stateful = name.StartsWith("WxBind", StringComparison.Ordinal);
-            await WrkAsync(port, await WriteAsync(20_000, _ => TextPush(encrypted)), 2);
+            await WrkAsync(port, await WriteAsync(FreshPerSecond * WarmUpSeconds / 2, _ => TextPush(encrypted)), WarmUpSeconds);
             var file = await WriteAsync(stateful ? FreshPerSecond * duration : SharedFileSize, _ => TextPush(encrypted));
             rows.Add(Measure(scenario, name, stateful, await WrkAsync(port, file, duration)));
         }
@@ -40,15 +44,15 @@ internal sealed class Runner(string root, string work, int duration, int connect
         var shared = await WriteAsync(SharedFileSize, _ => ScanPush("b_" + Guid.NewGuid().ToString("N")));
         foreach (var (port, name) in references)
         {
-            await WrkAsync(port, shared, 2);
+            await WrkAsync(port, shared, WarmUpSeconds);
             rows.Add(Measure(scenario, name, false, await WrkAsync(port, shared, duration)));
         }
         // Every session exists before the first scan: the bulk insert must not hold the database
         // while the app is under load.
-        var warmUp = await app.CreateBindSessionsAsync(2_000);
+        var warmUp = await app.CreateBindSessionsAsync(5_000 * WarmUpSeconds);
         var scenes = await app.CreateBindSessionsAsync(10_000 * duration);
         var file = await WriteAsync(scenes.Count, i => ScanPush(scenes[i]));
-        await WrkAsync(app.Port, await WriteAsync(warmUp.Count, i => ScanPush(warmUp[i])), 1);
+        await WrkAsync(app.Port, await WriteAsync(warmUp.Count, i => ScanPush(warmUp[i])), WarmUpSeconds);
         rows.Add(Measure(scenario, app.Name, true, await WrkAsync(app.Port, file, duration)));
         return rows;
     }
@@ -62,7 +66,7 @@ internal sealed class Runner(string root, string work, int duration, int connect
             var stateful = name.StartsWith("WxBind", StringComparison.Ordinal);
             var msgId = Interlocked.Increment(ref _sequence);
             var file = await WriteAsync(stateful ? FreshPerSecond * duration : SharedFileSize, _ => TextPush(false, msgId));
-            await WrkAsync(port, file, 1);
+            await WrkAsync(port, file, WarmUpSeconds);
             rows.Add(Measure(scenario, name, stateful, await WrkAsync(port, file, duration)));
         }
         return rows;

@@ -61,6 +61,7 @@ try
     {
         app.UseExceptionHandler("/error");
     }
+    app.UseCallback(); // WeChat's pushes: the branch leaves before the pages' middleware below
     // Pages get a readable error page; the JSON API, WeChat's endpoint and the emulator keep their own bodies.
     app.UseWhen(http => !http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/wechat")
             && !http.Request.Path.StartsWithSegments("/emulator"),
@@ -75,7 +76,6 @@ try
 
     app.MapHealthChecks("/healthz");
     app.MapRazorPages();
-    app.MapCallback();
     app.MapQrSessions();
     app.MapBinding();
     app.MapQrLogin();

@@ -11,13 +11,11 @@ namespace WxBind.Binding;
 /// <summary>Scans of bind QR codes: <c>subscribe</c> with <c>qrscene_b_…</c> (new follower) or <c>SCAN</c> with <c>b_…</c>.</summary>
 internal sealed class BindingScanHandler(BindingService binding) : IWechatMessageHandler
 {
+    public static bool Takes(WechatMessage message) => message.IsScanOf(QrSessionService.ScenePrefix(QrSessionPurpose.Bind));
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        if (message.SceneStr is not { } scene || !scene.StartsWith(QrSessionService.ScenePrefix(QrSessionPurpose.Bind), StringComparison.Ordinal))
-        {
-            return null;
-        }
-        var outcome = await binding.BindByScanAsync(scene, message.OpenId, cancellationToken);
+        var outcome = await binding.BindByScanAsync(message.SceneStr!, message.OpenId, cancellationToken);
         if (message.Event == "subscribe" && outcome.Result != BindResult.Bound)
         {
             // A follow through the code is still a follow, whatever became of the binding.
@@ -36,13 +34,12 @@ internal sealed class UnbindTextHandler(BindingService binding, UnbindRequestSto
     public const string Request = "解绑";
     public const string Confirm = "确认解绑";
 
+    public static bool Takes(WechatMessage message) =>
+        message.MsgType == "text" && message.Content?.Trim() is Request or Confirm;
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        var text = message.MsgType == "text" ? message.Content?.Trim() : null;
-        if (text is not (Request or Confirm))
-        {
-            return null;
-        }
+        var text = message.Content!.Trim();
         var appId = wechat.Value.AppId;
         if (text == Request)
         {
@@ -72,6 +69,8 @@ internal sealed class UnbindTextHandler(BindingService binding, UnbindRequestSto
 /// </summary>
 internal sealed class FollowHandler(BindingService binding, WechatLoginLinks links) : IWechatMessageHandler
 {
+    public static bool Takes(WechatMessage message) => message.Event is "subscribe" or "unsubscribe";
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
         switch (message.Event)

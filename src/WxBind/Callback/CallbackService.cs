@@ -20,13 +20,15 @@ internal sealed partial class CallbackService(
     DeliveryMemory memory,
     ProcessedMessageStore store,
     Database database,
-    IEnumerable<IWechatMessageHandler> handlers,
+    IEnumerable<WechatHandlerRegistration> registrations,
     HelpReplyHandler fallback,
     TimeProvider time,
     ILogger<CallbackService> logger)
 {
     // WeChat gives up after 5 s and retries; stop handlers well before, so an answer still arrives.
     private static readonly TimeSpan HandlerBudget = TimeSpan.FromSeconds(3);
+
+    private readonly WechatHandlerRegistration[] _handlers = [.. registrations];
 
     private WechatOptions Options => options.Value;
 
@@ -122,7 +124,7 @@ internal sealed partial class CallbackService(
         string? replyXml;
         try
         {
-            (outcome, replyXml) = await HandleOnceAsync(message, push, seconds, cancellationToken);
+            (outcome, replyXml) = await HandleOnceAsync(message, push, seconds, request.HttpContext.RequestServices, cancellationToken);
         }
         catch (Exception e) when (IsStorageUnavailable(e))
         {
@@ -148,7 +150,8 @@ internal sealed partial class CallbackService(
     /// "success"; a signed query that comes back with another body is refused. No reply is sent
     /// before the state change it announces is on disk.
     /// </summary>
-    private async Task<(DedupOutcome Outcome, string? ReplyXml)> HandleOnceAsync(WechatMessage message, PushRecord push, long timestamp, CancellationToken cancellationToken)
+    private async Task<(DedupOutcome Outcome, string? ReplyXml)> HandleOnceAsync(
+        WechatMessage message, PushRecord push, long timestamp, IServiceProvider services, CancellationToken cancellationToken)
     {
         if (!database.IsPostgres && timestamp < memory.StartedAt)
         {
@@ -217,7 +220,7 @@ internal sealed partial class CallbackService(
             using (var budget = new CancellationTokenSource(HandlerBudget, time))
             using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token))
             {
-                var reply = await DispatchAsync(message, linked.Token);
+                var reply = await DispatchAsync(message, services, linked.Token);
                 replyXml = reply?.ToXml(message, time.GetUtcNow().ToUnixTimeSeconds());
             }
             enlistment?.Dispose();
@@ -255,11 +258,12 @@ internal sealed partial class CallbackService(
         }
     }
 
-    private async Task<WechatReply?> DispatchAsync(WechatMessage message, CancellationToken cancellationToken)
+    private async Task<WechatReply?> DispatchAsync(WechatMessage message, IServiceProvider services, CancellationToken cancellationToken)
     {
-        foreach (var handler in handlers)
+        foreach (var handler in _handlers)
         {
-            if (await handler.HandleAsync(message, cancellationToken) is { } reply)
+            if (handler.Takes(message)
+                && await ((IWechatMessageHandler)services.GetRequiredService(handler.HandlerType)).HandleAsync(message, cancellationToken) is { } reply)
             {
                 return reply;
             }

@@ -16,12 +16,11 @@ internal sealed class CheckinScanHandler(
     WechatLoginLinks links,
     TimeProvider time) : IWechatMessageHandler
 {
+    public static bool Takes(WechatMessage message) => message.IsScanOf(DoorCodes.ScenePrefix);
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        if (message.SceneStr is not { } scene || !scene.StartsWith(DoorCodes.ScenePrefix, StringComparison.Ordinal))
-        {
-            return null;
-        }
+        var scene = message.SceneStr!;
         var bound = message.Event == "subscribe"
             // A follow through the code is a follow, whatever becomes of the check-in.
             ? await binding.SetSubscribedAsync(message.OpenId, subscribed: true, cancellationToken)

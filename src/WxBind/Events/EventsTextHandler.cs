@@ -13,14 +13,10 @@ internal sealed class EventsTextHandler(EventStore store, EventClock clock, IOpt
 {
     public const string MenuKey = "EVENTS";
 
+    public static bool Takes(WechatMessage message) => message.IsCommand("活动", MenuKey);
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        var asked = (message.MsgType == "text" && message.Content?.Trim() == "活动")
-            || (message.Event == "CLICK" && message.EventKey == MenuKey);
-        if (!asked)
-        {
-            return null;
-        }
         var open = await store.ListOpenAsync(clock.Now, cancellationToken);
         if (open.Count == 0)
         {

@@ -8,6 +8,8 @@ internal sealed class HelpClickHandler : IWechatMessageHandler
 {
     public const string MenuKey = "HELP";
 
+    public static bool Takes(WechatMessage message) => message.Event == "CLICK" && message.EventKey == MenuKey;
+
     public ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(message.Event == "CLICK" && message.EventKey == MenuKey ? WechatReply.Text(HelpReplyHandler.HelpText) : null);
+        ValueTask.FromResult<WechatReply?>(WechatReply.Text(HelpReplyHandler.HelpText));
 }

@@ -20,14 +20,10 @@ internal sealed class MyOrdersHandler(
     public const string Command = "订单";
     public const string ReturnPath = "/wx/orders";
 
+    public static bool Takes(WechatMessage message) => message.IsCommand(Command, MenuKey);
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        var asked = (message.MsgType == "text" && message.Content?.Trim() == Command)
-            || (message.Event == "CLICK" && message.EventKey == MenuKey);
-        if (!asked)
-        {
-            return null;
-        }
         var binding = await bindings.FindByOpenIdAsync(message.OpenId, cancellationToken);
         if (binding is null)
         {

@@ -63,6 +63,13 @@ internal sealed class WechatMessage
         _ => null,
     };
 
+    /// <summary>The text command <paramref name="text"/> (spaces around it ignored), or a click on the menu item <paramref name="menuKey"/>.</summary>
+    public bool IsCommand(string text, string menuKey) =>
+        (MsgType == "text" && Content?.Trim() == text) || (Event == "CLICK" && EventKey == menuKey);
+
+    /// <summary>A scan of a parametric code whose scene starts with <paramref name="scenePrefix"/>.</summary>
+    public bool IsScanOf(string scenePrefix) => SceneStr?.StartsWith(scenePrefix, StringComparison.Ordinal) == true;
+
     public string? Get(string name) => Fields.TryGetValue(name, out var value) ? value : null;
 
     private long? GetInt64(string name) =>

@@ -14,14 +14,10 @@ internal sealed class BindCommandHandler(BindingService binding, UserManager<Use
 {
     public const string MenuKey = "BIND";
 
+    public static bool Takes(WechatMessage message) => message.IsCommand("绑定", MenuKey);
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
-        var asked = (message.MsgType == "text" && message.Content?.Trim() == "绑定")
-            || (message.Event == "CLICK" && message.EventKey == MenuKey);
-        if (!asked)
-        {
-            return null;
-        }
         var current = await binding.FindByOpenIdAsync(message.OpenId, cancellationToken);
         if (current is null)
         {

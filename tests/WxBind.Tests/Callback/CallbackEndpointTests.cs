@@ -69,6 +69,32 @@ public sealed class CallbackEndpointTests
         Assert.Equal(app.Push.Now, reply.CreateTime);
     }
 
+    [Fact]
+    public async Task APushIsGivenOnlyToTheHandlersThatTakeItTheOthersAreNotEvenCreated()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+
+        var help = WechatMessage.Parse(await app.Push.ReadReplyAsync(await app.Push.PostAsync(WechatPush.TextXml("oAlice", "你好", 1101))));
+        Assert.Equal(HelpReplyHandler.HelpText, help.Content);
+        Assert.Equal(0, app.Probe.Created);
+
+        var counted = WechatMessage.Parse(await app.Push.ReadReplyAsync(await app.Push.PostAsync(WechatPush.TextXml("oAlice", "count", 1102))));
+        Assert.Equal("handled 1: count", counted.Content);
+        Assert.Equal(1, app.Probe.Created);
+    }
+
+    [Fact]
+    public async Task OtherMethodsThanGetAndPostAreNotAllowed()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+
+        var response = await app.App.CreateClient().PutAsync($"/wechat/callback?{app.Push.SignedQuery(1457659914, "1534656649")}", new StringContent("<xml/>"));
+
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal(["GET", "POST"], response.Content.Headers.Allow);
+        Assert.Equal(0, app.Probe.Count);
+    }
+
     [Theory, MemberData(nameof(ProvidersAndModes))]
     public async Task BadSignatureIsRefusedAndNothingIsStored(StorageProvider provider, WechatMessageMode mode)
     {

@@ -7,8 +7,12 @@ namespace WxBind.Tests.Callback;
 public sealed class HandlerProbe
 {
     private int _count;
+    private int _created;
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>How many handlers were created: one per push the handler takes, none for others.</summary>
+    public int Created => Volatile.Read(ref _created);
 
     public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -16,21 +20,30 @@ public sealed class HandlerProbe
     public TaskCompletionSource? Gate { get; set; }
 
     internal int Increment() => Interlocked.Increment(ref _count);
+
+    internal void CountCreated() => Interlocked.Increment(ref _created);
 }
 
 /// <summary>A feature stand-in: answers text messages starting with "count" and fails on "boom", counting how often it ran.</summary>
-internal sealed class CountingHandler(HandlerProbe probe) : IWechatMessageHandler
+internal sealed class CountingHandler : IWechatMessageHandler
 {
+    private readonly HandlerProbe probe;
+
+    public CountingHandler(HandlerProbe probe)
+    {
+        this.probe = probe;
+        probe.CountCreated();
+    }
+
+    public static bool Takes(WechatMessage message) =>
+        message.Content == "boom" || message.Content?.StartsWith("count", StringComparison.Ordinal) == true;
+
     public async ValueTask<WechatReply?> HandleAsync(WechatMessage message, CancellationToken cancellationToken)
     {
         if (message.Content == "boom")
         {
             probe.Increment();
             throw new InvalidOperationException("A feature failed.");
-        }
-        if (message.Content?.StartsWith("count", StringComparison.Ordinal) != true)
-        {
-            return null;
         }
         var n = probe.Increment();
         probe.Entered.TrySetResult();
