@@ -209,20 +209,28 @@ internal sealed partial class CallbackService(
             }
         }
 
+        // A push no feature takes (small talk) is answered by the built-in help at once: no
+        // handler, no budget, nothing written.
+        var taken = Array.Exists(_handlers, handler => handler.Takes(message));
         // SQLite: the push's records join whatever the handlers write, so a push that changes
         // nothing writes nothing, and one that changes state records itself with the change.
-        using var enlistment = database.IsPostgres ? null
+        using var enlistment = database.IsPostgres || !taken ? null
             : WriteEnlistment.Begin((connection, transaction, token) => store.RecordAsync(connection, transaction, push, token));
         var recorded = database.IsPostgres;
         try
         {
-            string? replyXml;
-            using (var budget = new CancellationTokenSource(HandlerBudget, time))
-            using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token))
+            WechatReply? reply;
+            if (taken)
             {
-                var reply = await DispatchAsync(message, services, linked.Token);
-                replyXml = reply?.ToXml(message, time.GetUtcNow().ToUnixTimeSeconds());
+                using var budget = new CancellationTokenSource(HandlerBudget, time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+                reply = await DispatchAsync(message, services, linked.Token);
             }
+            else
+            {
+                reply = await fallback.HandleAsync(message, cancellationToken);
+            }
+            var replyXml = reply?.ToXml(message, time.GetUtcNow().ToUnixTimeSeconds());
             enlistment?.Dispose();
             recorded |= enlistment?.Used == true;
             if (recorded)

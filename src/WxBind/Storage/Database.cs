@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -23,6 +24,20 @@ internal sealed class Database : IAsyncDisposable
 
     // The group writer's own connection (SQLite), used by one batch at a time.
     private PreparedConnection? _writer;
+
+    // Idle reading connections (SQLite), open, with their settings made and their statements
+    // compiled: opening one and compiling a query cost more than running it. At most
+    // MaxIdleReaders wait here; more, opened at a peak, are closed when given back.
+    private readonly ConcurrentBag<PreparedConnection> _readers = [];
+    private int _idleReaders;
+    private const int MaxIdleReaders = 16;
+    private volatile bool _disposed;
+
+    // The group writer's commits between two checkpoints, and whether one is running.
+    private const int BatchesPerCheckpoint = 200;
+    private int _batchesSinceCheckpoint;
+    private int _checkpointing;
+    private Task _checkpoint = Task.CompletedTask;
 
     public Database(StorageProvider provider, string connectionString)
     {
@@ -50,13 +65,60 @@ internal sealed class Database : IAsyncDisposable
 
     public bool IsPostgres => Provider == StorageProvider.Postgres;
 
+    /// <summary>
+    /// A connection for reading (and for writes that take no write turn, such as migrations). On
+    /// SQLite it is lent from the pool of open connections and goes back to it when disposed.
+    /// </summary>
     public async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken = default)
     {
         if (_postgres is not null)
         {
             return await _postgres.OpenConnectionAsync(cancellationToken);
         }
+        if (_readers.TryTake(out var reader))
+        {
+            Interlocked.Decrement(ref _idleReaders);
+        }
+        else
+        {
+            reader = new PreparedConnection(await OpenSqliteAsync(cancellationToken), GiveBack);
+        }
+        reader.Lend();
+        return reader;
+    }
 
+    /// <summary>
+    /// Answers a query on a connection opened for it, not a lent one: a lent connection still
+    /// reads a database file that was deleted or replaced under it.
+    /// </summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = _postgres is not null
+            ? await _postgres.OpenConnectionAsync(cancellationToken)
+            : await OpenSqliteAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    /// <summary>Takes back a lent connection, unless it is in a transaction, the pool is full, or the database is closing.</summary>
+    private bool GiveBack(PreparedConnection reader)
+    {
+        if (_disposed || !reader.IsIdle)
+        {
+            return false;
+        }
+        if (Interlocked.Increment(ref _idleReaders) > MaxIdleReaders)
+        {
+            Interlocked.Decrement(ref _idleReaders);
+            return false;
+        }
+        _readers.Add(reader);
+        return true;
+    }
+
+    private async ValueTask<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken)
+    {
         var connection = new SqliteConnection(_sqliteConnectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
@@ -104,7 +166,7 @@ internal sealed class Database : IAsyncDisposable
         await TakeWriteTurnAsync(cancellationToken);
         try
         {
-            var connection = await OpenAsync(cancellationToken);
+            var connection = await OpenSqliteAsync(cancellationToken);
             var released = 0;
             connection.Disposed += (_, _) =>
             {
@@ -269,7 +331,7 @@ internal sealed class Database : IAsyncDisposable
         try
         {
             // One connection for every batch: its statements stay compiled from one batch to the next.
-            _writer ??= new PreparedConnection((SqliteConnection)await OpenAsync(CancellationToken.None));
+            _writer ??= await OpenWriterAsync();
             var transaction = _writer.Inner.BeginTransaction(deferred: false);
             await using (transaction)
             {
@@ -277,7 +339,8 @@ internal sealed class Database : IAsyncDisposable
                 var unit = new WriteUnit(_writer, transaction);
                 foreach (var pending in batch)
                 {
-                    await transaction.SaveAsync(WriteUnit.Savepoint);
+                    // Savepoints as prepared statements too: a unit is only a few statements long.
+                    _writer.Execute(SaveUnit, transaction);
                     try
                     {
                         if (pending.Enlistment is { } enlistment)
@@ -292,7 +355,7 @@ internal sealed class Database : IAsyncDisposable
                         await transaction.RollbackAsync(WriteUnit.Savepoint);
                         pending.Fail(e);
                     }
-                    await transaction.ReleaseAsync(WriteUnit.Savepoint);
+                    _writer.Execute(ReleaseUnit, transaction);
                 }
                 await transaction.CommitAsync(CancellationToken.None);
             }
@@ -311,7 +374,57 @@ internal sealed class Database : IAsyncDisposable
             _sqliteWriter!.Release();
         }
         committed.ForEach(w => w.Complete());
+        if (++_batchesSinceCheckpoint >= BatchesPerCheckpoint)
+        {
+            _batchesSinceCheckpoint = 0;
+            CheckpointInBackground();
+        }
     }
+
+    /// <summary>
+    /// Copies the write-ahead log back into the database file on a connection of its own, beside
+    /// the writer rather than inside one of its commits (SQLite's automatic checkpoint would run in
+    /// the commit that crosses 1,000 pages and hold every caller of that batch). A passive
+    /// checkpoint waits for nobody; what it cannot copy yet, the next one does.
+    /// </summary>
+    private void CheckpointInBackground()
+    {
+        if (_disposed || Interlocked.Exchange(ref _checkpointing, 1) == 1)
+        {
+            return;
+        }
+        _checkpoint = Task.Run(async () =>
+        {
+            try
+            {
+                await using var connection = await OpenSqliteAsync(CancellationToken.None);
+                await using var checkpoint = connection.CreateCommand();
+                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                await checkpoint.ExecuteNonQueryAsync();
+            }
+            catch (SqliteException)
+            {
+                // Nothing is lost: the log keeps every commit, and the next checkpoint copies it.
+            }
+            finally
+            {
+                Volatile.Write(ref _checkpointing, 0);
+            }
+        }, CancellationToken.None);
+    }
+
+    private async Task<PreparedConnection> OpenWriterAsync()
+    {
+        var connection = await OpenSqliteAsync(CancellationToken.None);
+        using var pragma = connection.CreateCommand();
+        // Its commits do not copy the write-ahead log back into the file; CheckpointInBackground does.
+        pragma.CommandText = "PRAGMA wal_autocheckpoint = 0;";
+        await pragma.ExecuteNonQueryAsync();
+        return new PreparedConnection(connection);
+    }
+
+    private const string SaveUnit = "SAVEPOINT " + WriteUnit.Savepoint;
+    private const string ReleaseUnit = "RELEASE " + WriteUnit.Savepoint;
 
     private async Task DropWriterAsync()
     {
@@ -360,6 +473,11 @@ internal sealed class Database : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
+        while (_readers.TryTake(out var reader))
+        {
+            reader.Discard();
+        }
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
@@ -368,6 +486,7 @@ internal sealed class Database : IAsyncDisposable
         {
             // The last batch may still be running: take the turn, then close the writer's connection.
             await _sqliteWriter.WaitAsync(TimeSpan.FromSeconds(30));
+            await _checkpoint;
             await DropWriterAsync();
             _sqliteWriter.Dispose();
         }

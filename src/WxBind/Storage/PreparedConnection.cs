@@ -7,27 +7,68 @@ using Microsoft.Data.Sqlite;
 namespace WxBind.Storage;
 
 /// <summary>
-/// The SQLite group writer's connection, long-lived, with a prepared statement per SQL text.
-/// Dapper creates a command for every call and SQLite would compile its SQL every time, which
-/// costs more than running it; here a command's text finds its statement compiled already, so
-/// the queries of a write unit stay plain Dapper and still run at the speed of prepared ones.
+/// A long-lived SQLite connection with a prepared statement per SQL text: the group writer's, and
+/// the lent reading connections of <see cref="Database.OpenAsync"/>. Dapper creates a command for
+/// every call and SQLite would compile its SQL every time, which costs more than running it; here
+/// a command's text finds its statement compiled already, so queries stay plain Dapper and still
+/// run at the speed of prepared ones.
 /// </summary>
-internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
+/// <param name="giveBack">For a lent connection: takes it back on dispose (false: close it instead).</param>
+internal sealed class PreparedConnection(SqliteConnection inner, Func<PreparedConnection, bool>? giveBack = null) : DbConnection
 {
+    // SQL built at run time (a search with a varying number of terms) must not grow the cache without end.
+    private const int MaxStatements = 256;
+
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private int _lent;
 
     public SqliteConnection Inner => inner;
+
+    /// <summary>Open and outside any transaction: fit to be lent again.</summary>
+    internal bool IsIdle => inner.State == ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(inner.Handle) != 0;
+
+    /// <summary>Marks the connection as lent: its next dispose gives it back.</summary>
+    internal void Lend() => Volatile.Write(ref _lent, 1);
 
     /// <summary>The statement for <paramref name="commandText"/>, compiled on first use.</summary>
     internal SqliteCommand Statement(string commandText)
     {
         if (!_statements.TryGetValue(commandText, out var statement))
         {
+            if (_statements.Count >= MaxStatements)
+            {
+                DisposeStatements();
+            }
             statement = inner.CreateCommand();
             statement.CommandText = commandText;
             _statements.Add(commandText, statement);
         }
         return statement;
+    }
+
+    /// <summary>Runs a statement without parameters or results (a savepoint) in <paramref name="transaction"/>.</summary>
+    internal void Execute(string commandText, SqliteTransaction transaction)
+    {
+        var statement = Statement(commandText);
+        statement.Transaction = transaction;
+        statement.Parameters.Clear();
+        statement.ExecuteNonQuery();
+    }
+
+    /// <summary>Closes the connection for good (the pool is closing).</summary>
+    internal void Discard()
+    {
+        DisposeStatements();
+        inner.Dispose();
+    }
+
+    private void DisposeStatements()
+    {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+        _statements.Clear();
     }
 
     [AllowNull]
@@ -59,12 +100,14 @@ internal sealed class PreparedConnection(SqliteConnection inner) : DbConnection
     {
         if (disposing)
         {
-            foreach (var statement in _statements.Values)
+            if (giveBack is null)
             {
-                statement.Dispose();
+                Discard();
             }
-            _statements.Clear();
-            inner.Dispose();
+            else if (Interlocked.Exchange(ref _lent, 0) == 1 && !giveBack(this))
+            {
+                Discard();
+            }
         }
         base.Dispose(disposing);
     }

@@ -78,7 +78,7 @@ internal sealed class WechatMessage
     /// <summary>Reads the fields of a parsed <c>&lt;xml&gt;</c> document; a repeated element keeps its first value.</summary>
     public static WechatMessage FromXml(XDocument document)
     {
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        var fields = new Dictionary<string, string>(12, StringComparer.Ordinal); // a push has 6 to 10 fields
         foreach (var element in document.Root?.Elements() ?? [])
         {
             fields.TryAdd(element.Name.LocalName, element.Value);
