@@ -233,6 +233,38 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task AReadingConnectionIsLentAgainOnlyWhenGivenBackOnceAndOutsideATransaction()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            var first = await database.OpenAsync();
+            await first.DisposeAsync();
+            await first.DisposeAsync(); // a second dispose must not lend it twice
+            var again = await database.OpenAsync();
+            var other = await database.OpenAsync();
+            Assert.Same(first, again);
+            Assert.NotSame(again, other);
+
+            // Given back with a transaction still open (its owner forgot it): closed, never lent again.
+            var open = await again.BeginTransactionAsync();
+            await again.DisposeAsync();
+            await other.DisposeAsync();
+            await using var next = await database.OpenAsync();
+            await using var last = await database.OpenAsync();
+            Assert.NotSame(again, next);
+            Assert.NotSame(again, last);
+            Assert.Equal(1, await next.ExecuteScalarAsync<int>("SELECT 1"));
+            GC.KeepAlive(open);
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    [Fact]
     public async Task AWriteUnitThatOpensAWriteConnectionOfItsOwnFailsInsteadOfWaitingForItself()
     {
         var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
