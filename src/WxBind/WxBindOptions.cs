@@ -16,5 +16,12 @@ public sealed class WxBindOptions
     [Url(ErrorMessage = "WxBind:PublicBaseUrl must be an absolute http(s) URL, e.g. https://www.example.com.")]
     public string PublicBaseUrl { get; set; } = "";
 
+    /// <summary>
+    /// The site's display time zone (IANA id, e.g. <c>Asia/Shanghai</c>, the default): every time
+    /// the pages, WeChat replies and CSV exports show, and the days of the admin filters and
+    /// figures. Unset, the older <c>Events:TimeZone</c> applies (see <see cref="Localization.SiteTimeZone"/>).
+    /// </summary>
+    public string? TimeZone { get; set; }
+
     public Uri PublicBaseUri => new(PublicBaseUrl.TrimEnd('/') + "/");
 }

@@ -51,6 +51,33 @@ public sealed class PhoneDevicePagesTests
     }
 
     [BrowserFact]
+    public async Task AtPhoneWidthTheNicknameFieldShowsItsWholeHintInBothLanguages()
+    {
+        await using var session = await ChromiumSession.StartAsync();
+        foreach (var language in new[] { "zh-CN", "en" })
+        {
+            var phone = await session.NewPhoneAsync(language);
+            await phone.SetViewportSizeAsync(390, 844);
+            var field = phone.Locator("#new-nickname");
+            await Assertions.Expect(field).Not.ToHaveAttributeAsync("placeholder", "");
+
+            // The hint's width in the field's own font against the room inside the field.
+            var fit = await field.EvaluateAsync<JsonElement>("""
+                el => {
+                  const style = getComputedStyle(el);
+                  const text = document.createElement('canvas').getContext('2d');
+                  text.font = style.font;
+                  return { hint: text.measureText(el.placeholder).width,
+                           room: el.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) };
+                }
+                """);
+            var (hint, room) = (fit.GetProperty("hint").GetDouble(), fit.GetProperty("room").GetDouble());
+            Assert.True(hint <= room, $"{language}: the hint needs {hint:0} px, the field has {room:0} px");
+            await phone.Context.CloseAsync();
+        }
+    }
+
+    [BrowserFact]
     public async Task ARestartKeepsTheSimulatedUsersAndTheirChat()
     {
         var dir = Directory.CreateTempSubdirectory("wxbind-phone-restart-").FullName;

@@ -48,8 +48,10 @@ public sealed class ScreenshotSet
             await page.SetViewportSizeAsync(width, height);
             return page;
         }
+        // The phone page and the in-WeChat browser inside it at the width being shot: at 390 the
+        // phone fills the screen as it would on a real phone.
         var phone = await session.NewPhoneAsync(language);
-        await phone.SetViewportSizeAsync(Math.Max(width, 1100), 900);
+        await phone.SetViewportSizeAsync(width, height);
         var browser = phone.FrameLocator("#browser iframe");
 
         // Home, login, register (with every error at once), the account page.

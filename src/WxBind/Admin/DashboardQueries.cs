@@ -1,24 +1,26 @@
 using Dapper;
 using Microsoft.Extensions.Options;
+using WxBind.Localization;
 using WxBind.Storage;
 using WxBind.Wechat;
 
 namespace WxBind.Admin;
 
 /// <summary>
-/// The dashboard's figures in five indexed queries. Days are the server's local calendar days;
+/// The dashboard's figures in five indexed queries. Days are calendar days in the site's zone
+/// (at today's offset from UTC: a day of a daylight-saving change is an hour off at one end);
 /// the per-day figures are grouped in SQL (integer division of the millisecond timestamps), so
 /// the page costs the same with a hundred or a hundred thousand ledger rows.
 /// </summary>
-internal sealed class DashboardQueries(Database database, IOptions<WechatOptions> wechat, TimeProvider time)
+internal sealed class DashboardQueries(Database database, IOptions<WechatOptions> wechat, SiteClock clock)
 {
     public const int Days = 30;
     private const long DayMs = 86_400_000;
 
     public async Task<Dashboard> LoadAsync(CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var offsetMs = (long)time.LocalTimeZone.GetUtcOffset(now).TotalMilliseconds;
+        var now = clock.Now;
+        var offsetMs = (long)clock.Zone.GetUtcOffset(now).TotalMilliseconds;
         var today = (now.ToUnixTimeMilliseconds() + offsetMs) / DayMs;
         var firstDay = today - Days + 1;
         var since = DateTimeOffset.FromUnixTimeMilliseconds(firstDay * DayMs - offsetMs);

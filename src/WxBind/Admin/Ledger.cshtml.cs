@@ -4,12 +4,13 @@ using Dapper;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Microsoft.AspNetCore.Identity;
+using WxBind.Localization;
 using WxBind.Storage;
 
 namespace WxBind.Admin;
 
 /// <summary><c>/admin/ledger</c>: the binding ledger, filtered by action, dates and user; exported as CSV.</summary>
-internal sealed class LedgerModel(Database database, UserManager<User> users, TimeProvider time) : PageModel
+internal sealed class LedgerModel(Database database, UserManager<User> users, SiteClock clock) : PageModel
 {
     public const int PageSize = 50;
 
@@ -43,7 +44,7 @@ internal sealed class LedgerModel(Database database, UserManager<User> users, Ti
         {
             return;
         }
-        var (where, parameters) = query.ToSql(time.LocalTimeZone);
+        var (where, parameters) = query.ToSql(clock);
         await using var connection = await database.OpenAsync(cancellationToken);
         var rows = (await connection.QueryAsync<LedgerRow>(new CommandDefinition(
             $"SELECT {LedgerQuery.Columns} {LedgerQuery.Source} {where} ORDER BY l.at DESC, l.id DESC LIMIT {PageSize + 1} OFFSET {(PageNumber - 1) * PageSize}",
@@ -63,9 +64,9 @@ internal sealed class LedgerModel(Database database, UserManager<User> users, Ti
             // The page itself says what is wrong with the filters.
             return RedirectToPage(new { Action, From, To, user = UserFilter });
         }
-        var (where, parameters) = query.ToSql(time.LocalTimeZone);
+        var (where, parameters) = query.ToSql(clock);
         Response.ContentType = "text/csv; charset=utf-8";
-        Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{time.GetLocalNow():yyyyMMdd-HHmm}.csv\"";
+        Response.Headers.ContentDisposition = $"attachment; filename=\"ledger-{clock.Format(clock.Now, "yyyyMMdd-HHmm")}.csv\"";
         await Response.Body.WriteAsync(Encoding.UTF8.Preamble.ToArray(), cancellationToken);
         await using var writer = new StreamWriter(Response.Body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 16 * 1024, leaveOpen: true);
         await writer.WriteLineAsync("id,time,action,user_id,email,display_name,openid,detail");
@@ -74,7 +75,7 @@ internal sealed class LedgerModel(Database database, UserManager<User> users, Ti
             $"SELECT {LedgerQuery.Columns} {LedgerQuery.Source} {where} ORDER BY l.at, l.id", parameters).WithCancellation(cancellationToken))
         {
             await writer.WriteLineAsync(string.Join(',',
-                row.Id.ToString(CultureInfo.InvariantCulture), row.At.ToLocalTime().ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+                row.Id.ToString(CultureInfo.InvariantCulture), clock.Format(row.At, SiteClock.SecondsFormat),
                 Csv(row.Action), Csv(row.UserId), Csv(row.Email), Csv(row.DisplayName), Csv(row.OpenId), Csv(row.Detail)));
         }
         await writer.FlushAsync(cancellationToken);

@@ -1,8 +1,9 @@
 using System.Text;
+using WxBind.Localization;
 
 namespace WxBind.Admin;
 
-/// <summary>The ledger's filters (action, local date range, user) as SQL, shared by the page and its CSV export.</summary>
+/// <summary>The ledger's filters (action, date range in the site's zone, user) as SQL, shared by the page and its CSV export.</summary>
 internal sealed record LedgerQuery(string? Action, DateOnly? From, DateOnly? To, string? UserId)
 {
     public const string Columns = "l.id, l.action, l.user_id, u.email, u.display_name, l.openid, l.detail, l.at";
@@ -12,8 +13,8 @@ internal sealed record LedgerQuery(string? Action, DateOnly? From, DateOnly? To,
         [Storage.LedgerAction.Bound, Storage.LedgerAction.Unbound, Storage.LedgerAction.Conflict, Storage.LedgerAction.QrLogin,
          Storage.LedgerAction.Unsubscribed, Storage.LedgerAction.Resubscribed];
 
-    /// <summary>The WHERE clause and its parameters; dates are whole days in <paramref name="zone"/>.</summary>
-    public (string Where, object Parameters) ToSql(TimeZoneInfo zone)
+    /// <summary>The WHERE clause and its parameters; dates are whole days in the site's zone.</summary>
+    public (string Where, object Parameters) ToSql(SiteClock clock)
     {
         var where = new StringBuilder("WHERE 1 = 1");
         DateTimeOffset? since = null, until = null;
@@ -23,12 +24,12 @@ internal sealed record LedgerQuery(string? Action, DateOnly? From, DateOnly? To,
         }
         if (From is { } from)
         {
-            since = StartOf(from, zone);
+            since = clock.StartOf(from);
             where.Append(" AND l.at >= @since");
         }
         if (To is { } to)
         {
-            until = StartOf(to.AddDays(1), zone);
+            until = clock.StartOf(to.AddDays(1));
             where.Append(" AND l.at < @until");
         }
         if (UserId is not null)
@@ -36,12 +37,6 @@ internal sealed record LedgerQuery(string? Action, DateOnly? From, DateOnly? To,
             where.Append(" AND l.user_id = @userId");
         }
         return (where.ToString(), new { action = Action, since = since ?? default, until = until ?? default, userId = UserId });
-    }
-
-    private static DateTimeOffset StartOf(DateOnly day, TimeZoneInfo zone)
-    {
-        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
 }
 

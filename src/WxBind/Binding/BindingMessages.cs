@@ -40,11 +40,12 @@ internal static class BindingMessages
         user is null ? "" : $"「{Masking.DisplayName(user.DisplayName)}」（{Masking.Email(user.Email)}）";
 }
 
-/// <summary>Where a login came from, as the WeChat user reads it (times in China Standard Time).</summary>
-internal sealed record LoginFacts(string Browser, string? Ip, DateTimeOffset At)
+/// <summary>
+/// Where a login came from, as the WeChat user reads it; <paramref name="At"/> is already written
+/// in the site's zone with the zone named (<see cref="Localization.SiteClock.ForWechat"/>).
+/// </summary>
+internal sealed record LoginFacts(string Browser, string? Ip, string At)
 {
-    public static readonly TimeSpan ChinaOffset = TimeSpan.FromHours(8);
-
     public override string ToString() =>
-        $"浏览器：{Wechat.WechatText.Plain(Browser)}；IP 地址：{Ip ?? "未知"}；时间：{At.ToOffset(ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)}（北京时间）";
+        $"浏览器：{Wechat.WechatText.Plain(Browser)}；IP 地址：{Ip ?? "未知"}；时间：{At}";
 }

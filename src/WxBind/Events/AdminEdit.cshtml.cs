@@ -10,7 +10,7 @@ namespace WxBind.Events;
 
 /// <summary><c>/admin/events/new</c> and <c>/admin/events/{id}/edit</c>: an event's details.</summary>
 [Authorize(Policy = AdminExtensions.Policy)]
-internal sealed class AdminEditModel(EventStore store, EventClock clock, AuditLog audit, IStringLocalizer<SharedResource> text) : PageModel
+internal sealed class AdminEditModel(EventStore store, SiteClock clock, AuditLog audit, IStringLocalizer<SharedResource> text) : PageModel
 {
     [BindProperty]
     public EventInput Input { get; set; } = new();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using WxBind.Admin;
+using WxBind.Localization;
 
 namespace WxBind.Events;
 
@@ -10,9 +11,9 @@ namespace WxBind.Events;
 /// hand, undo), the latest scans with their reasons, and the ways to publish or cancel it.
 /// </summary>
 [Authorize(Policy = AdminExtensions.Policy)]
-internal sealed class AdminEventModel(EventStore store, EventClock clock, AuditLog audit) : PageModel
+internal sealed class AdminEventModel(EventStore store, SiteClock clock, AuditLog audit) : PageModel
 {
-    public EventClock Clock => clock;
+    public SiteClock Clock => clock;
 
     public OfflineEvent Event { get; private set; } = null!;
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using WxBind.Admin;
+using WxBind.Localization;
 
 namespace WxBind.Events;
 
@@ -10,7 +11,7 @@ namespace WxBind.Events;
 /// fetches a fresh code before the shown one stops being accepted, and shows the live count.
 /// </summary>
 [Authorize(Policy = AdminExtensions.Policy)]
-internal sealed class DoorModel(EventStore store, EventClock clock) : PageModel
+internal sealed class DoorModel(EventStore store, SiteClock clock) : PageModel
 {
     public OfflineEvent Event { get; private set; } = null!;
 

@@ -104,7 +104,7 @@ internal static class EventEndpoints
     }
 
     private static async Task<Results<FileContentHttpResult, NotFound>> CsvAsync(
-        string id, EventStore store, EventClock clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
+        string id, EventStore store, SiteClock clock, IStringLocalizer<SharedResource> text, CancellationToken cancellationToken)
     {
         var item = await store.GetAsync(id, cancellationToken);
         if (item is null)

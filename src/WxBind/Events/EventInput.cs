@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 
 namespace WxBind.Events;
 
-/// <summary>The event form; times are wall-clock times in <c>Events:TimeZone</c>. Messages are resource keys.</summary>
+/// <summary>The event form; times are wall-clock times in the site's zone (<c>WxBind:TimeZone</c>). Messages are resource keys.</summary>
 public sealed class EventInput
 {
     [Display(Name = "EventTitle")]

@@ -1,3 +1,5 @@
+using WxBind.Localization;
+
 namespace WxBind.Events;
 
 /// <summary>
@@ -19,7 +21,7 @@ internal static class EventMessages
 
     public static string NotStarted(string title, string opensAt) => $"「{Plain(title)}」的签到还没开始，将于 {opensAt} 开放，请稍后再扫码。";
 
-    public static string SignedUp(OfflineEvent item, EventClock clock) =>
+    public static string SignedUp(OfflineEvent item, SiteClock clock) =>
         $"报名成功：{Plain(item.Title)}\n时间：{clock.Format(item.StartsAt)}\n地点：{Plain(item.Place)}\n到场后扫描现场屏幕上的二维码签到。";
 
     public static string SignupCancelled(OfflineEvent item) => $"已取消报名：{Plain(item.Title)}。名额已释放。";

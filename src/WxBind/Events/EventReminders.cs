@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using WxBind.Localization;
 using WxBind.Wechat;
 
 namespace WxBind.Events;
@@ -10,7 +11,7 @@ namespace WxBind.Events;
 /// </summary>
 internal sealed partial class EventReminders(
     EventStore store,
-    EventClock clock,
+    SiteClock clock,
     WechatApiClient wechat,
     IOptions<EventsOptions> options,
     IOptions<WxBindOptions> site,

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using WxBind.Binding;
+using WxBind.Localization;
 using WxBind.Realtime;
 using WxBind.Wechat;
 
@@ -11,7 +12,7 @@ namespace WxBind.Events;
 /// </summary>
 internal sealed partial class EventService(
     EventStore store,
-    EventClock clock,
+    SiteClock clock,
     BindingService binding,
     WechatApiClient wechat,
     IQrSessionNotifier notifier,

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using WxBind.Localization;
 
 namespace WxBind.Events;
 
@@ -9,9 +10,9 @@ namespace WxBind.Events;
 /// event, the signed-in user's registration, sign-up and cancel, and the completion of a door
 /// scan that waited for the scanner to bind.
 /// </summary>
-internal abstract class EventSignupPageModel(EventStore store, EventClock clock) : PageModel
+internal abstract class EventSignupPageModel(EventStore store, SiteClock clock) : PageModel
 {
-    public EventClock Clock => clock;
+    public SiteClock Clock => clock;
 
     public OfflineEvent Event { get; private set; } = null!;
 

@@ -9,13 +9,11 @@ internal static class EventsExtensions
     {
         builder.Services.AddOptions<EventsOptions>().BindConfiguration(EventsOptions.Section)
             .ValidateDataAnnotations()
-            .Validate(o => TimeZoneInfo.TryFindSystemTimeZoneById(o.TimeZone, out _), "Events:TimeZone is not a time zone this server knows (e.g. Asia/Shanghai).")
             .Validate(o => o.ReminderBefore > TimeSpan.Zero, "Events:ReminderBefore must be positive.")
             .Validate(o => o.CheckinOpensBefore >= TimeSpan.Zero, "Events:CheckinOpensBefore must not be negative.")
             .Validate(o => o.ReminderInterval >= TimeSpan.FromSeconds(1), "Events:ReminderInterval must be at least one second.")
             .ValidateOnStart();
         builder.Services.AddSingleton<EventStore>();
-        builder.Services.AddSingleton<EventClock>();
         builder.Services.AddSingleton<DoorCodes>();
         builder.Services.AddSingleton<EventReminders>();
         builder.Services.AddScoped<EventService>();

@@ -33,8 +33,4 @@ public sealed class EventsOptions
 
     /// <summary>How often the reminder sender looks for registrations that are due.</summary>
     public TimeSpan ReminderInterval { get; set; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>The time zone event times are entered and shown in (IANA id).</summary>
-    [Required]
-    public string TimeZone { get; set; } = "Asia/Shanghai";
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Options;
 using WxBind.Callback;
+using WxBind.Localization;
 using WxBind.Wechat;
 
 namespace WxBind.Events;
@@ -9,7 +10,7 @@ namespace WxBind.Events;
 /// <c>活动</c> sent in WeChat (or a menu click with key <c>EVENTS</c>): the events open for
 /// sign-up, each a link to its page inside WeChat.
 /// </summary>
-internal sealed class EventsTextHandler(EventStore store, EventClock clock, IOptions<WxBindOptions> site) : IWechatMessageHandler
+internal sealed class EventsTextHandler(EventStore store, SiteClock clock, IOptions<WxBindOptions> site) : IWechatMessageHandler
 {
     public const string MenuKey = "EVENTS";
 

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using WxBind.Localization;
 
 namespace WxBind.Events;
 
@@ -7,7 +8,7 @@ namespace WxBind.Events;
 /// login cookie the WeChat user is first proven by OAuth and, if bound, signed in (or, if not,
 /// asked to log in or register and bind), then comes back here.
 /// </summary>
-internal sealed class WxEventModel(EventStore store, EventClock clock) : EventSignupPageModel(store, clock)
+internal sealed class WxEventModel(EventStore store, SiteClock clock) : EventSignupPageModel(store, clock)
 {
     protected override string Via => "wechat";
 

@@ -1,14 +1,15 @@
 using System.Security.Claims;
 using Dapper;
 using Microsoft.AspNetCore.Mvc.RazorPages;
+using WxBind.Localization;
 using WxBind.Storage;
 
 namespace WxBind.Events;
 
 /// <summary><c>/wx/events</c>: the events open to followers (the menu's 活动), with the user's sign-ups marked.</summary>
-internal sealed class WxEventsModel(EventStore store, EventClock clock, Database database) : PageModel
+internal sealed class WxEventsModel(EventStore store, SiteClock clock, Database database) : PageModel
 {
-    public EventClock Clock => clock;
+    public SiteClock Clock => clock;
 
     public IReadOnlyList<OfflineEvent> Events { get; private set; } = [];
 

@@ -42,7 +42,15 @@ internal static partial class StartupErrors
         catch
         {
             // Background services that did start end through their stopping token, not by disposal.
-            await app.StopAsync();
+            // A host that failed before starting any (options validated at start) cannot stop and
+            // throws from StopAsync: the start failure, which names the setting, is what to report.
+            try
+            {
+                await app.StopAsync();
+            }
+            catch (ArgumentNullException)
+            {
+            }
             throw;
         }
         s_started = true;

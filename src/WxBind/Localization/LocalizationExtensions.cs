@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.WebEncoders;
 
 namespace WxBind.Localization;
@@ -14,6 +15,10 @@ internal static class LocalizationExtensions
     public static IHostApplicationBuilder AddLocalizedUi(this IHostApplicationBuilder builder)
     {
         builder.Services.AddLocalization();
+        // One display time zone for every page, reply and CSV (WxBind:TimeZone, checked at start-up).
+        builder.Services.AddSingleton<IPostConfigureOptions<WxBindOptions>, SiteTimeZone>();
+        builder.Services.AddSingleton<IValidateOptions<WxBindOptions>, SiteTimeZone>();
+        builder.Services.AddSingleton<SiteClock>();
         // Write Chinese as characters, not as &#x...; entities: smaller pages that read well in view-source.
         builder.Services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
         builder.Services.AddRazorPages(pages => pages.RootDirectory = "/")

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using WxBind.Binding;
+using WxBind.Localization;
 using WxBind.QrSessions;
 
 namespace WxBind.QrLogin;
@@ -34,10 +35,12 @@ public abstract class PhoneAnswerModel : PageModel
         {
             return Refused();
         }
-        var facts = QrLoginService.FactsOf(session);
+        var facts = Login.FactsOf(session);
+        var clock = HttpContext.RequestServices.GetRequiredService<SiteClock>();
         Facts = new ScanFacts(
             account is null ? null : $"「{Masking.DisplayName(account.DisplayName)}」（{Masking.Email(account.Email)}）",
-            facts.Browser, facts.Ip, facts.At.ToOffset(LoginFacts.ChinaOffset).ToString("yyyy-MM-dd HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture));
+            facts.Browser, facts.Ip, clock.Format(session.CreatedAt, SiteClock.SecondsFormat),
+            clock.IsChinaTime ? null : clock.UtcOffset(session.CreatedAt));
         return Page();
     }
 
@@ -60,5 +63,8 @@ public abstract class PhoneAnswerModel : PageModel
     }
 }
 
-/// <summary>The waiting browser as the scanner sees it; <paramref name="Account"/> (masked) only for a login.</summary>
-public sealed record ScanFacts(string? Account, string Browser, string? Ip, string AskedAt);
+/// <summary>
+/// The waiting browser as the scanner sees it; <paramref name="Account"/> (masked) only for a login.
+/// <paramref name="AskedAt"/> is in the site's zone: China time, or else the zone's <paramref name="UtcOffset"/>.
+/// </summary>
+public sealed record ScanFacts(string? Account, string Browser, string? Ip, string AskedAt, string? UtcOffset);

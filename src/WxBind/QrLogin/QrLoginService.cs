@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Microsoft.Extensions.Options;
 using WxBind.Binding;
+using WxBind.Localization;
 using WxBind.QrSessions;
 using WxBind.Realtime;
 using WxBind.Storage;
@@ -25,6 +26,7 @@ internal sealed partial class QrLoginService(
     IOptions<WechatOptions> wechat,
     IOptions<WxBindOptions> site,
     TimeProvider time,
+    SiteClock clock,
     ILogger<QrLoginService> logger)
 {
     // A claim whose request died (a crash between claim and completion) is taken over after this.
@@ -86,8 +88,9 @@ internal sealed partial class QrLoginService(
 
     private string PhoneLink(string page, string id, string token) => new Uri(site.Value.PublicBaseUri, $"wx/{page}/{id}?t={token}").ToString();
 
-    /// <summary>The waiting browser as the scanner sees it: its browser, IP address, and when it asked.</summary>
-    public static LoginFacts FactsOf(QrSession session) => new(UserAgentSummary.Of(session.UserAgent), session.CreatorIp, session.CreatedAt);
+    /// <summary>The waiting browser as the scanner sees it: its browser, IP address, and when it asked (or <paramref name="at"/>).</summary>
+    public LoginFacts FactsOf(QrSession session, DateTimeOffset? at = null) =>
+        new(UserAgentSummary.Of(session.UserAgent), session.CreatorIp, clock.ForWechat(at ?? session.CreatedAt));
 
     /// <summary>
     /// The session behind a phone link (confirm or agree, by <paramref name="status"/>), if the
@@ -159,7 +162,7 @@ internal sealed partial class QrLoginService(
         LogQrLogin(logger, userId);
         if (user is not null)
         {
-            await TellAsync(openId, BindingMessages.QrLogin(user, FactsOf(session) with { At = time.GetUtcNow() }), cancellationToken);
+            await TellAsync(openId, BindingMessages.QrLogin(user, FactsOf(session, time.GetUtcNow())), cancellationToken);
         }
         return user;
     }
@@ -214,7 +217,7 @@ internal sealed partial class QrLoginService(
         {
             await notifier.PublishAsync(session.Id, cancellationToken);
             LogQrLogin(logger, user.Id);
-            await TellAsync(session.OpenId!, BindingMessages.BoundByQrLogin(user, FactsOf(session) with { At = time.GetUtcNow() }), cancellationToken);
+            await TellAsync(session.OpenId!, BindingMessages.BoundByQrLogin(user, FactsOf(session, time.GetUtcNow())), cancellationToken);
         }
         return new BindOutcome(result, user);
     }

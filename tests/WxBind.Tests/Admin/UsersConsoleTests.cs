@@ -1,8 +1,11 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using WxBind.Localization;
 using WxBind.Storage;
 using WxBind.Tests.Infrastructure;
 
@@ -155,7 +158,7 @@ public sealed class LedgerConsoleTests(AppFixture apps) : IClassFixture<AppFixtu
         var admin = await AdminTestKit.AdminAsync(app);
         var (target, openId) = await UsersConsoleTests.BoundAccountAsync(app, "过滤");
         await SimClient.For(app).UnfollowAsync(openId);
-        var today = app.Clock.GetUtcNow().ToLocalTime().ToString("yyyy-MM-dd");
+        var today = app.Services.GetRequiredService<SiteClock>().Today.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var user = Uri.EscapeDataString(target.Email);
 
         static int Rows(string html) => Regex.Count(html, "data-testid=\"ledger-row\"");

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WxBind.Events;
+using WxBind.Localization;
 using WxBind.Storage;
 using WxBind.Tests.Admin;
 using WxBind.Tests.Infrastructure;
@@ -198,7 +199,7 @@ public sealed class AdminEventsTests(AppFixture apps) : IClassFixture<AppFixture
         Assert.Equal(Encoding.UTF8.GetPreamble(), bytes[..3]);
         var lines = Encoding.UTF8.GetString(bytes[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(3, lines.Length);
-        var checkedInAt = app.Services.GetRequiredService<EventClock>().Format(app.Clock.GetUtcNow());
+        var checkedInAt = app.Services.GetRequiredService<SiteClock>().Format(app.Clock.GetUtcNow());
         Assert.Contains(lines, l => l.StartsWith("张三丰," + zhang.Email, StringComparison.Ordinal) && l.Contains(checkedInAt, StringComparison.Ordinal));
         // A name that looks like a formula is defused for spreadsheets.
         Assert.Contains(lines, l => l.StartsWith("\"'=HYPERLINK(\"\"x\"\")\"", StringComparison.Ordinal));

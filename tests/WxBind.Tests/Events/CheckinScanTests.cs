@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using WxBind.Events;
+using WxBind.Localization;
 using WxBind.Storage;
 using WxBind.Tests.Admin;
 using WxBind.Tests.Infrastructure;
@@ -98,7 +99,7 @@ public sealed class CheckinScanTests(AppFixture apps) : IClassFixture<AppFixture
 
         var outcome = await sim.ScanAsync(follower.OpenId, await DoorCodeAsync(app, item));
 
-        var opens = app.Services.GetRequiredService<EventClock>().Format(item.StartsAt - TimeSpan.FromHours(1));
+        var opens = app.Services.GetRequiredService<SiteClock>().Format(item.StartsAt - TimeSpan.FromHours(1));
         Assert.Contains($"还没开始，将于 {opens} 开放", SimClient.ReplyText(outcome), StringComparison.Ordinal);
         Assert.Equal(0, await CheckedInRowsAsync(app, item.Id));
         Assert.Equal(["not_started"], await OutcomesAsync(app, item.Id));

@@ -4,6 +4,7 @@ using Dapper;
 using Microsoft.Extensions.DependencyInjection;
 using WxBind.Binding;
 using WxBind.Events;
+using WxBind.Localization;
 using WxBind.Storage;
 using WxBind.Tests.Admin;
 using WxBind.Tests.Infrastructure;
@@ -95,5 +96,5 @@ internal static class EventTestKit
     }
 
     /// <summary>The event's wall-clock time of day as replies show it.</summary>
-    public static string Clock(WxBindFactory app, DateTimeOffset instant) => app.Services.GetRequiredService<EventClock>().Clock(instant);
+    public static string Clock(WxBindFactory app, DateTimeOffset instant) => app.Services.GetRequiredService<SiteClock>().Clock(instant);
 }

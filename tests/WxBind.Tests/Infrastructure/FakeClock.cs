@@ -9,6 +9,9 @@ public sealed class FakeClock(DateTimeOffset start) : TimeProvider
     {
     }
 
+    /// <summary>The server's own zone, as on a typical server; what people see must not depend on it.</summary>
+    public override TimeZoneInfo LocalTimeZone => TimeZoneInfo.Utc;
+
     public override DateTimeOffset GetUtcNow() => new(Interlocked.Read(ref _ticks), TimeSpan.Zero);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);

@@ -305,6 +305,31 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         Assert.Equal(HttpStatusCode.Conflict, (await desktop.Http.PostAsync($"/api/qr-sessions/{id}/login", null)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("zh-CN", "已过期", "重新扫码")]
+    [InlineData("en", "expired", "Scan again")]
+    public async Task ExpiredBindCompleteSaysWhatHappenedAndLeavesTheNextStepToItsButton(string language, string happened, string button)
+    {
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite, AppFixture.SharedSettings);
+        var (desktop, id, _, _) = await ScannedByUnboundUserAsync(app);
+        using var _ = desktop;
+        desktop.Http.DefaultRequestHeaders.AcceptLanguage.ParseAdd(language);
+        app.Clock.Advance(TimeSpan.FromSeconds(301));
+        Assert.Equal("expired", (await ViewAsync(desktop, id)).GetProperty("status").GetString());
+
+        var page = await desktop.Http.GetAsync($"/account/bind-complete?session={id}");
+        var html = WebUtility.HtmlDecode(await page.Content.ReadAsStringAsync());
+
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        var notice = Regex.Match(html, "data-testid=\"bind-complete-invalid\">([^<]*)<").Groups[1].Value;
+        Assert.Contains(happened, notice, StringComparison.Ordinal);
+        Assert.Contains($"data-testid=\"bind-complete-rescan\" data-qr-start>{button}</button>", html, StringComparison.Ordinal);
+        // The next step is said once, on the button; the notice and the help above it only explain.
+        var start = html.IndexOf("data-testid=\"bind-complete-expired\"", StringComparison.Ordinal);
+        var expired = html[start..html.IndexOf("</button>", start, StringComparison.Ordinal)];
+        Assert.Equal(1, Regex.Count(expired, Regex.Escape(button), RegexOptions.IgnoreCase));
+    }
+
     internal static string Token(string link) => TokenRegex().Match(link).Groups[1].Value;
 
     internal static string ConfirmPost(string link, string handler) => $"{new Uri("http://x" + link).AbsolutePath}?handler={handler}";
