@@ -9,7 +9,9 @@ namespace WxBind.Emulator.Users;
 /// Keeps simulated users, their follow state and chat in <see cref="EmulatorOptions.StateFile"/>,
 /// so that a restart does not orphan the bindings the app made with them. Written whole and
 /// atomically (temporary file, then rename) after every change; the emulator is a development
-/// tool with a handful of users, so simplicity wins over incremental writes.
+/// tool, so simplicity wins over incremental writes. The write is streamed, though: under a load
+/// test the file reaches megabytes, and a buffer of its size per save would stay cached in the
+/// shared array pool, one per thread, for the life of the process.
 /// </summary>
 internal sealed class UserStateFile
 {
@@ -61,7 +63,10 @@ internal sealed class UserStateFile
 
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         var temporary = _path + ".tmp";
-        File.WriteAllBytes(temporary, JsonSerializer.SerializeToUtf8Bytes(state, Json));
+        using (var file = File.Create(temporary))
+        {
+            JsonSerializer.Serialize(file, state, Json); // flushed every few kilobytes
+        }
         File.Move(temporary, _path, overwrite: true);
     }
 }

@@ -59,14 +59,8 @@ internal static class EventEndpoints
                 sent = counts;
                 yield return new SseItem<LiveCounts>(counts, "counts") { ReconnectionInterval = TimeSpan.FromSeconds(2) };
             }
-            try
-            {
-                await subscription.WaitAsync(cancellationToken).AsTask().WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Heartbeat: re-read in case a signal was missed (another instance reconnecting).
-            }
+            // A change or the heartbeat: re-read either way, in case a signal was missed (another instance reconnecting).
+            await subscription.WaitAsync(TimeSpan.FromSeconds(10), cancellationToken);
         }
     }
 

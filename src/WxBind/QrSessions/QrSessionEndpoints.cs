@@ -145,14 +145,8 @@ internal static class QrSessionEndpoints
 
             var untilExpiry = session.ExpiresAt - time.GetUtcNow();
             var wait = untilExpiry < heartbeat ? untilExpiry : heartbeat;
-            try
-            {
-                await subscription.WaitAsync(cancellationToken).AsTask().WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(50), cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                // Heartbeat or expiry: re-read below.
-            }
+            // A change, the heartbeat or the expiry: re-read either way.
+            await subscription.WaitAsync(wait > TimeSpan.Zero ? wait : TimeSpan.FromMilliseconds(50), cancellationToken);
             var current = await sessions.GetAsync(session.Id, cancellationToken);
             if (current is null)
             {

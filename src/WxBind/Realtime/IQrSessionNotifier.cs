@@ -15,6 +15,10 @@ public interface IQrSessionNotifier
 
 public interface IQrSessionSubscription : IDisposable
 {
-    /// <summary>Completes when the session changed since the last call (or since subscribing).</summary>
-    ValueTask WaitAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Waits for a change since the last call (or since subscribing): true when there was one,
+    /// false when <paramref name="timeout"/> passed first. A wait that timed out leaves nothing
+    /// behind, so the next change wakes the next wait.
+    /// </summary>
+    ValueTask<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken);
 }

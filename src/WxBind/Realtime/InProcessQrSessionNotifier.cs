@@ -4,7 +4,7 @@ using System.Threading.Channels;
 namespace WxBind.Realtime;
 
 /// <summary>The single-instance notifier: a signal channel per subscriber, kept in memory.</summary>
-internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
+internal sealed class InProcessQrSessionNotifier(TimeProvider time) : IQrSessionNotifier
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Subscription, byte>> _subscribers = new(StringComparer.Ordinal);
 
@@ -28,7 +28,7 @@ internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
 
     public IQrSessionSubscription Subscribe(string sessionId)
     {
-        var subscription = new Subscription(this, sessionId);
+        var subscription = new Subscription(this, sessionId, time);
         _subscribers.GetOrAdd(sessionId, _ => new()).TryAdd(subscription, 0);
         return subscription;
     }
@@ -45,7 +45,7 @@ internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
         }
     }
 
-    private sealed class Subscription(InProcessQrSessionNotifier owner, string sessionId) : IQrSessionSubscription
+    private sealed class Subscription(InProcessQrSessionNotifier owner, string sessionId, TimeProvider time) : IQrSessionSubscription
     {
         // Capacity 1, drop the newest: many signals before the listener wakes collapse into one.
         private readonly Channel<bool> _signals = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -54,7 +54,22 @@ internal sealed class InProcessQrSessionNotifier : IQrSessionNotifier
 
         public void Signal() => _signals.Writer.TryWrite(true);
 
-        public async ValueTask WaitAsync(CancellationToken cancellationToken) => await _signals.Reader.ReadAsync(cancellationToken);
+        public async ValueTask<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            if (_signals.Reader.TryRead(out _))
+            {
+                return true;
+            }
+            // The timeout cancels the read itself, and the channel then drops it. A read merely
+            // abandoned (a timeout wrapped around it) would stay queued for the rest of the
+            // stream, a few hundred bytes per heartbeat, and take the next signal from the live wait.
+            using var timer = new CancellationTokenSource(timeout, time);
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
+            Task read = _signals.Reader.ReadAsync(either.Token).AsTask();
+            await read.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing); // a heartbeat is no exception
+            cancellationToken.ThrowIfCancellationRequested();
+            return read.IsCompletedSuccessfully;
+        }
 
         public void Dispose() => owner.Remove(this);
     }

@@ -10,12 +10,12 @@ namespace WxBind.Realtime;
 /// wakes its own waiting pages. A page that misses a signal while the listener reconnects still
 /// sees the change at its next heartbeat.
 /// </summary>
-internal sealed partial class PostgresQrSessionNotifier(Database database, ILogger<PostgresQrSessionNotifier> logger)
+internal sealed partial class PostgresQrSessionNotifier(Database database, TimeProvider time, ILogger<PostgresQrSessionNotifier> logger)
     : BackgroundService, IQrSessionNotifier
 {
     public const string Channel = "wxbind_qr_sessions";
 
-    private readonly InProcessQrSessionNotifier _local = new();
+    private readonly InProcessQrSessionNotifier _local = new(time);
     private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes once this instance listens (first connection); tests and health checks wait on it.</summary>

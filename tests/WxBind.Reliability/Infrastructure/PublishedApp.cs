@@ -30,6 +30,9 @@ public sealed class PublishedApp : IAsyncDisposable
             [$"ConnectionStrings__{database.Provider}"] = database.Provider == StorageProvider.Postgres
                 ? new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString) { Pooling = true }.ToString()
                 : database.ConnectionString,
+            // The emulator's users in a file of this app's own (kept across its restarts), not in
+            // the published folder, where every run would add to the last one's.
+            ["Emulator__StateFile"] = Path.Combine(Path.GetTempPath(), "wxbind-reliability", $"{Guid.NewGuid():N}-emulator.json"),
             ["Logging__Console__FormatterName"] = "simple",
             ["Logging__Console__FormatterOptions__SingleLine"] = "true",
         };

@@ -16,7 +16,10 @@ public sealed class SoakTests(ITestOutputHelper output)
     [Fact]
     public async Task MixedLoadWithWaitingPagesKeepsMemoryAndHandlesFlat()
     {
-        var duration = RunLength.Pick(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
+        // WXBIND_RELIABILITY_SOAK_MINUTES sets the measured time (e.g. 3 to see a slope quickly).
+        var duration = double.TryParse(Environment.GetEnvironmentVariable("WXBIND_RELIABILITY_SOAK_MINUTES"), NumberStyles.Float, CultureInfo.InvariantCulture, out var minutes)
+            ? TimeSpan.FromMinutes(minutes)
+            : RunLength.Pick(TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(10));
         var streamCount = RunLength.Pick(200, 2000);
         var seed = RunLength.Seed;
         var figures = new Figures(output, "soak");

@@ -1,4 +1,8 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using WxBind.Emulator;
+using WxBind.Emulator.Users;
 
 namespace WxBind.Tests.Emulator;
 
@@ -67,6 +71,25 @@ public sealed class UserStatePersistenceTests : IDisposable
         Assert.Equal("{ not json", await File.ReadAllTextAsync(StateFile + ".damaged"));
         using var saved = JsonDocument.Parse(await File.ReadAllTextAsync(StateFile));
         Assert.Equal(openId, saved.RootElement.GetProperty("users")[0].Str("openId"));
+    }
+
+    [Fact]
+    public void LargeStateIsWrittenWithoutABufferOfItsSize()
+    {
+        var file = new UserStateFile(Options.Create(new EmulatorOptions { StateFile = StateFile }), NullLogger<UserStateFile>.Instance);
+        var users = Enumerable.Range(0, 5000).Select(i => new SimUserState($"oLoad{i:D23}", "用户", DateTimeOffset.UnixEpoch, $"device{i:D8}", true,
+            DateTimeOffset.UnixEpoch, "ADD_SCENE_QR_CODE", 0, $"bind-{i}", null, null, [])).ToList();
+        file.Save(new UserState(0, [])); // the serializer's metadata is built once per process, not per save
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        file.Save(new UserState(1, users));
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        // A load test's thousands of users: megabytes on disk, a few kilobytes of buffer in memory.
+        var written = new FileInfo(StateFile).Length;
+        Assert.True(written > 1_000_000, $"only {written} bytes written");
+        Assert.True(allocated < written / 4, $"{allocated} bytes allocated to write {written}");
+        Assert.Equal(5000, file.Load()!.Users.Count);
     }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);

@@ -26,7 +26,7 @@ public sealed class PostgresNotifierTests
         await publisher.PublishAsync("session-42");
 
         // Completes only when the NOTIFY arrives; the bound is for a broken build, not a speed claim.
-        await subscription.WaitAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await subscription.WaitAsync(TimeSpan.FromSeconds(30), CancellationToken.None));
     }
 
     [PostgresFact]
