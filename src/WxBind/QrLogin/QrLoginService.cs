@@ -175,7 +175,9 @@ internal sealed partial class QrLoginService(
             return null;
         }
         var session = await sessions.GetAsync(id, cancellationToken);
+        // Expired but not yet marked so (nobody has looked at it since): as good as expired.
         return session is { Purpose: QrSessionPurpose.Login, Status: QrSessionStatus.NeedsAccount, OpenId: not null }
+            && session.ExpiresAt > time.GetUtcNow()
             && BrowserKey.Matches(browserSecret, session.BrowserHash) ? session : null;
     }
 

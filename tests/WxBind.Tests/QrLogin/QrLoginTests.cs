@@ -330,6 +330,24 @@ public sealed partial class QrLoginTests(AppFixture apps) : IClassFixture<AppFix
         Assert.Equal(1, Regex.Count(expired, Regex.Escape(button), RegexOptions.IgnoreCase));
     }
 
+    [Fact]
+    public async Task BindCompleteOfASessionPastItsExpirySaysItExpiredEvenBeforeItIsMarkedSo()
+    {
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Sqlite, AppFixture.SharedSettings);
+        var (desktop, id, _, _) = await ScannedByUnboundUserAsync(app);
+        using var _ = desktop;
+        app.Clock.Advance(TimeSpan.FromSeconds(301)); // nobody polls the session, so it is still "needs_account"
+
+        var page = await desktop.Http.GetAsync($"/account/bind-complete?session={id}");
+        var html = await page.Content.ReadAsStringAsync();
+
+        Assert.Equal("needs_account", await ScalarAsync<string>(app, "SELECT status FROM qr_sessions WHERE id = @id", new { id }));
+        Assert.Equal(HttpStatusCode.NotFound, page.StatusCode);
+        // The expired notice and its button show; no countdown runs (the forms stay, keeping what was typed for the next scan).
+        Assert.Contains("<div data-testid=\"bind-complete-expired\" >", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("data-testid=\"bind-complete-countdown\"", html, StringComparison.Ordinal);
+    }
+
     internal static string Token(string link) => TokenRegex().Match(link).Groups[1].Value;
 
     internal static string ConfirmPost(string link, string handler) => $"{new Uri("http://x" + link).AbsolutePath}?handler={handler}";
