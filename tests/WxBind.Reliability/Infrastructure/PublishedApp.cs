@@ -128,6 +128,9 @@ public sealed class PublishedApp : IAsyncDisposable
         return (kb, Directory.GetFiles($"/proc/{pid}/fd").Length);
     }
 
+    /// <summary>The running app's resident memory by where it lives (GC heap, native, files).</summary>
+    public MemoryMap Memory() => MemoryMap.Read(_process?.Id ?? throw new InvalidOperationException("not running"));
+
     public async ValueTask DisposeAsync() => await KillAsync();
 
     private void Keep(string? line)

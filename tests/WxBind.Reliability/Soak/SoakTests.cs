@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -13,6 +14,11 @@ namespace WxBind.Reliability.Soak;
 /// </summary>
 public sealed class SoakTests(ITestOutputHelper output)
 {
+    /// <summary>How long the app fills its use-sized memory before the level must hold (at most half the run).</summary>
+    private static readonly TimeSpan SteadyAfter = TimeSpan.FromMinutes(3);
+
+    private const int SteadyGrowthLimitMb = 50;
+
     [Fact]
     public async Task MixedLoadWithWaitingPagesKeepsMemoryAndHandlesFlat()
     {
@@ -60,12 +66,21 @@ public sealed class SoakTests(ITestOutputHelper output)
         // Warm up (JIT, pools, caches) before the baseline.
         await Task.Delay(TimeSpan.FromSeconds(10));
         var start = app.Resources();
-        var samples = new List<(long RssKb, int Handles)> { start };
-        var until = DateTimeOffset.UtcNow + duration;
-        while (DateTimeOffset.UtcNow < until)
+        var samples = new List<(TimeSpan At, long RssKb, int Handles)> { (TimeSpan.Zero, start.RssKb, start.Handles) };
+        // The curve: where the resident memory is, once a minute.
+        figures.Print($"0 min: {app.Memory()}, {start.Handles} handles");
+        var clock = Stopwatch.StartNew();
+        var nextMinute = 1;
+        while (clock.Elapsed < duration)
         {
             await Task.Delay(TimeSpan.FromSeconds(5));
-            samples.Add(app.Resources());
+            var (rssKb, handles) = app.Resources();
+            samples.Add((clock.Elapsed, rssKb, handles));
+            if (clock.Elapsed >= TimeSpan.FromMinutes(nextMinute))
+            {
+                figures.Print(string.Create(CultureInfo.InvariantCulture, $"{nextMinute} min: {app.Memory()}, {handles} handles"));
+                nextMinute++;
+            }
         }
         var end = app.Resources();
         var stillOpen = Volatile.Read(ref open);
@@ -75,9 +90,18 @@ public sealed class SoakTests(ITestOutputHelper output)
 
         var (problems, checkedWrites) = await mix.VerifyAsync(database, all: true);
         var errors = app.Output.Where(l => l.StartsWith("fail:", StringComparison.Ordinal) || l.StartsWith("crit:", StringComparison.Ordinal)).ToList();
+        // The first minutes fill what is sized by use (the GC's budgets, touched code pages, SQLite's
+        // page caches); after them the level is compared, each end averaged over up to a minute of
+        // samples so that one collection's swing does not decide.
+        var warmUp = duration / 2 < SteadyAfter ? duration / 2 : SteadyAfter;
+        var steady = samples.Where(s => s.At >= warmUp).ToList();
+        var window = Math.Max(1, Math.Min(12, steady.Count / 2));
+        var steadyFromKb = (long)steady.Take(window).Average(s => s.RssKb);
+        var steadyToKb = (long)steady.TakeLast(window).Average(s => s.RssKb);
         figures.Print(string.Create(CultureInfo.InvariantCulture,
             $"{duration.TotalMinutes:0.#} min, {streamCount} event streams ({stillOpen} still open at the end, {Interlocked.Read(ref events)} events read): " +
-            $"RSS {start.RssKb / 1024} MB → {end.RssKb / 1024} MB (peak {samples.Max(s => s.RssKb) / 1024} MB), handles {start.Handles} → {end.Handles}; " +
+            $"RSS {start.RssKb / 1024} MB → {end.RssKb / 1024} MB (peak {samples.Max(s => s.RssKb) / 1024} MB), " +
+            $"after {warmUp.TotalMinutes:0.#} min of warm-up {steadyFromKb / 1024} MB → {steadyToKb / 1024} MB; handles {start.Handles} → {end.Handles}; " +
             $"errors logged {errors.Count}; acknowledged writes checked {checkedWrites}; load: {mix.Summary()}"));
 
         Assert.Equal(streamCount, stillOpen);
@@ -87,6 +111,10 @@ public sealed class SoakTests(ITestOutputHelper output)
         // Flat: the streams and pools are all open at the baseline; what grows after that leaks.
         Assert.True(end.Handles - start.Handles < 50, $"handles {start.Handles} → {end.Handles}");
         Assert.True(end.RssKb - start.RssKb < 150 * 1024, $"RSS {start.RssKb / 1024} MB → {end.RssKb / 1024} MB");
+        // Flat after the warm-up: a leak of the kind once found (+370 MB in 10 minutes) adds
+        // about 250 MB in the 7 minutes after it.
+        Assert.True(steadyToKb - steadyFromKb < SteadyGrowthLimitMb * 1024,
+            $"RSS after {warmUp.TotalMinutes:0.#} min of warm-up {steadyFromKb / 1024} MB → {steadyToKb / 1024} MB (limit +{SteadyGrowthLimitMb} MB)");
     }
 
     /// <summary>A page that shows a login code: creates the session with its own browser key and waits on its events.</summary>
