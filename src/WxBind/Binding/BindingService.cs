@@ -34,58 +34,107 @@ internal sealed partial class BindingService(
     {
         try
         {
-            return await BindByScanOnceAsync(sceneStr, openId, cancellationToken);
+            return await BindByScanOnceAsync(sceneStr, openId, await ReadScanAsync(sceneStr, openId, cancellationToken), cancellationToken);
         }
         catch (DbException ex) when (BindingStore.IsUniqueViolation(ex))
         {
-            // A concurrent binding of the same openid or account committed first: asked again,
-            // the rules now see it and answer with a conflict.
-            return await BindByScanOnceAsync(sceneStr, openId, cancellationToken);
+            // A concurrent binding of the same openid or account came first: asked again, and
+            // decided inside the write, the rules see it and answer with a conflict.
+            return await BindByScanOnceAsync(sceneStr, openId, seen: null, cancellationToken);
         }
     }
 
-    private async Task<BindOutcome> BindByScanOnceAsync(string sceneStr, string openId, CancellationToken cancellationToken)
+    private async Task<BindOutcome> BindByScanOnceAsync(string sceneStr, string openId, ScanSight? seen, CancellationToken cancellationToken)
     {
         // One unit of a group commit: the scan's writes commit with the writes queued meanwhile.
         var (outcome, changedSession) = await database.WriteAsync(async (unit, token) =>
-        {
-            var (connection, transaction) = (unit.Connection, unit.Transaction);
-            var now = time.GetUtcNow();
-            var session = await QrSessionStore.GetBySceneAsync(connection, transaction, sceneStr, token);
-            if (session is null || session.Purpose != QrSessionPurpose.Bind || session.UserId is null)
-            {
-                await unit.UndoAsync(token); // nothing changed: the push leaves no record either
-                return (new BindOutcome(BindResult.UnknownCode), null);
-            }
-            if (session.IsFinal)
-            {
-                await unit.UndoAsync(token);
-                return (new BindOutcome(session.Status == QrSessionStatus.Expired ? BindResult.Expired : BindResult.AlreadyUsed), null);
-            }
-            if (session.ExpiresAt <= now)
-            {
-                await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Expired, now, cancellationToken: token);
-                return (new BindOutcome(BindResult.Expired), session.Id);
-            }
-            var user = await UserStore.FindByIdAsync(connection, transaction, session.UserId, token);
-            if (user is null)
-            {
-                await unit.UndoAsync(token);
-                return (new BindOutcome(BindResult.UnknownCode), null);
-            }
-            var result = await ApplyRulesAsync(connection, transaction, user, openId, "qr", token);
-            var conflict = result is BindResult.OpenIdTaken or BindResult.AccountTaken;
-            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status,
-                conflict ? QrSessionStatus.Conflict : QrSessionStatus.Completed, now, openId,
-                result switch { BindResult.OpenIdTaken => "openid_taken", BindResult.AccountTaken => "account_taken", _ => null }, token);
-            return (new BindOutcome(result, user), (string?)session.Id);
-        }, cancellationToken);
+            seen is not null && await BindAsSeenAsync(unit, seen, openId, token) is { } bound
+                ? (bound, seen.Session.Id)
+                : await BindInUnitAsync(unit, sceneStr, openId, token), cancellationToken);
         if (changedSession is not null)
         {
             await notifier.PublishAsync(changedSession, cancellationToken);
         }
         return outcome;
     }
+
+    /// <summary>
+    /// The scan as read beside the shared writer: the session and its account, when the session
+    /// waits for a scan and neither the account nor the WeChat user is bound yet (the usual scan).
+    /// Null for anything else, which the write then decides on its own.
+    /// </summary>
+    private async Task<ScanSight?> ReadScanAsync(string sceneStr, string openId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        var session = await QrSessionStore.GetBySceneAsync(connection, null, sceneStr, cancellationToken);
+        if (session is not { Purpose: QrSessionPurpose.Bind, UserId: { } userId } || session.IsFinal || session.ExpiresAt <= time.GetUtcNow())
+        {
+            return null;
+        }
+        var user = await UserStore.FindByIdAsync(connection, null, userId, cancellationToken);
+        if (user is null
+            || await BindingStore.FindByOpenIdAsync(connection, null, AppId, openId, cancellationToken) is not null
+            || await BindingStore.FindByUserAsync(connection, null, user.Id, AppId, cancellationToken) is not null)
+        {
+            return null;
+        }
+        return new ScanSight(session, user);
+    }
+
+    /// <summary>
+    /// The usual scan, with only its writes in the shared writer: the session completes if it is
+    /// still where it was read, and the binding is made. Null when the session moved meanwhile.
+    /// A binding made since the read breaks a unique index: the unit is undone and the scan asked again.
+    /// </summary>
+    private async Task<BindOutcome?> BindAsSeenAsync(WriteUnit unit, ScanSight seen, string openId, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (seen.Session.ExpiresAt <= now
+            || !await QrSessionStore.TransitionAsync(unit.Connection, unit.Transaction, seen.Session.Id, seen.Session.Status,
+                QrSessionStatus.Completed, now, openId, cancellationToken: cancellationToken))
+        {
+            return null;
+        }
+        await BindAsync(unit.Connection, unit.Transaction, seen.User, openId, "qr", cancellationToken);
+        return new BindOutcome(BindResult.Bound, seen.User);
+    }
+
+    /// <summary>Any scan, decided from what the writer sees: binds, or says why not.</summary>
+    private async Task<(BindOutcome Outcome, string? ChangedSession)> BindInUnitAsync(WriteUnit unit, string sceneStr, string openId, CancellationToken token)
+    {
+        var (connection, transaction) = (unit.Connection, unit.Transaction);
+        var now = time.GetUtcNow();
+        var session = await QrSessionStore.GetBySceneAsync(connection, transaction, sceneStr, token);
+        if (session is null || session.Purpose != QrSessionPurpose.Bind || session.UserId is null)
+        {
+            await unit.UndoAsync(token); // nothing changed: the push leaves no record either
+            return (new BindOutcome(BindResult.UnknownCode), null);
+        }
+        if (session.IsFinal)
+        {
+            await unit.UndoAsync(token);
+            return (new BindOutcome(session.Status == QrSessionStatus.Expired ? BindResult.Expired : BindResult.AlreadyUsed), null);
+        }
+        if (session.ExpiresAt <= now)
+        {
+            await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status, QrSessionStatus.Expired, now, cancellationToken: token);
+            return (new BindOutcome(BindResult.Expired), session.Id);
+        }
+        var user = await UserStore.FindByIdAsync(connection, transaction, session.UserId, token);
+        if (user is null)
+        {
+            await unit.UndoAsync(token);
+            return (new BindOutcome(BindResult.UnknownCode), null);
+        }
+        var result = await ApplyRulesAsync(connection, transaction, user, openId, "qr", token);
+        var conflict = result is BindResult.OpenIdTaken or BindResult.AccountTaken;
+        await QrSessionStore.TransitionAsync(connection, transaction, session.Id, session.Status,
+            conflict ? QrSessionStatus.Conflict : QrSessionStatus.Completed, now, openId,
+            result switch { BindResult.OpenIdTaken => "openid_taken", BindResult.AccountTaken => "account_taken", _ => null }, token);
+        return (new BindOutcome(result, user), session.Id);
+    }
+
+    private sealed record ScanSight(QrSession Session, User User);
 
     /// <summary>
     /// Binds a known openid to an account directly (QR login's bind-complete, the in-WeChat login
@@ -137,13 +186,18 @@ internal sealed partial class BindingService(
             LogConflict(logger, user.Id, conflict);
             return conflict;
         }
+        await BindAsync(connection, transaction, user, openId, via, cancellationToken);
+        return BindResult.Bound;
+    }
+
+    private async Task BindAsync(DbConnection connection, DbTransaction transaction, User user, string openId, string via, CancellationToken cancellationToken)
+    {
         await BindingStore.InsertAsync(connection, transaction, new WechatBinding
         {
             UserId = user.Id, AppId = AppId, OpenId = openId, Subscribed = true, BoundAt = time.GetUtcNow(),
         }, cancellationToken);
         await bindings.AppendLedgerAsync(connection, transaction, LedgerAction.Bound, user.Id, AppId, openId, via, cancellationToken);
         LogBound(logger, user.Id);
-        return BindResult.Bound;
     }
 
     /// <summary>Removes the account's binding (website Unbind, or 解绑 in WeChat); null when there was none.</summary>

@@ -33,10 +33,12 @@ internal sealed class Database : IAsyncDisposable
     private const int MaxIdleReaders = 16;
     private volatile bool _disposed;
 
-    // The group writer's commits between two checkpoints, and whether one is running.
-    private const int BatchesPerCheckpoint = 200;
+    // The group writer's commits between two checkpoints, whether one is running, and whether one
+    // finished since the writer last caught up with it.
+    private const int BatchesPerCheckpoint = 50;
     private int _batchesSinceCheckpoint;
     private int _checkpointing;
+    private int _checkpointed;
     private Task _checkpoint = Task.CompletedTask;
 
     public Database(StorageProvider provider, string connectionString)
@@ -64,6 +66,18 @@ internal sealed class Database : IAsyncDisposable
     public StorageProvider Provider { get; }
 
     public bool IsPostgres => Provider == StorageProvider.Postgres;
+
+    /// <summary>Units waiting for the group writer (SQLite): the batch it takes next.</summary>
+    internal int QueuedWrites
+    {
+        get
+        {
+            lock (_groupLock)
+            {
+                return _groupQueue.Count;
+            }
+        }
+    }
 
     /// <summary>
     /// A connection for reading (and for writes that take no write turn, such as migrations). On
@@ -337,27 +351,24 @@ internal sealed class Database : IAsyncDisposable
             {
                 InWriteUnit.Value = true;
                 var unit = new WriteUnit(_writer, transaction);
-                foreach (var pending in batch)
+                var next = 0;
+                do
                 {
-                    // Savepoints as prepared statements too: a unit is only a few statements long.
-                    _writer.Execute(SaveUnit, transaction);
-                    try
+                    for (; next < batch.Count; next++)
                     {
-                        if (pending.Enlistment is { } enlistment)
+                        if (await RunUnitAsync(batch[next], unit))
                         {
-                            await enlistment.WriteAsync(_writer, transaction, pending.CancellationToken);
+                            committed.Add(batch[next]);
                         }
-                        await pending.RunAsync(unit);
-                        committed.Add(pending);
                     }
-                    catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not an I/O error or a full disk
-                    {
-                        await transaction.RollbackAsync(WriteUnit.Savepoint);
-                        pending.Fail(e);
-                    }
-                    _writer.Execute(ReleaseUnit, transaction);
                 }
+                // Units queued while these ran join this commit rather than wait for the next one.
+                while (batch.Count < MaxUnitsPerCommit && TakeQueued(batch));
                 await transaction.CommitAsync(CancellationToken.None);
+            }
+            if (Interlocked.Exchange(ref _checkpointed, 0) == 1)
+            {
+                CatchUpWithCheckpoint();
             }
         }
         catch (Exception e)
@@ -381,12 +392,63 @@ internal sealed class Database : IAsyncDisposable
         }
     }
 
+    // A commit waits for at most this many units: under a steady stream of late arrivals it still ends.
+    private const int MaxUnitsPerCommit = 256;
+
+    /// <summary>Moves the units queued meanwhile into <paramref name="batch"/>; false when there were none.</summary>
+    private bool TakeQueued(List<PendingWrite> batch)
+    {
+        List<PendingWrite> queued;
+        lock (_groupLock)
+        {
+            if (_groupQueue.Count == 0)
+            {
+                return false;
+            }
+            queued = _groupQueue;
+            _groupQueue = [];
+        }
+        queued.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Cancel());
+        batch.AddRange(queued);
+        return true;
+    }
+
+    /// <summary>Runs one unit in its savepoint; true when it succeeded (it commits with the batch), false when it failed alone.</summary>
+    private async Task<bool> RunUnitAsync(PendingWrite pending, WriteUnit unit)
+    {
+        // Savepoints as prepared statements too: a unit is only a few statements long.
+        _writer!.Execute(SaveUnit, (SqliteTransaction)unit.Transaction);
+        bool succeeded;
+        try
+        {
+            if (pending.Enlistment is { } enlistment)
+            {
+                await enlistment.WriteAsync(unit.Connection, unit.Transaction, pending.CancellationToken);
+            }
+            await pending.RunAsync(unit);
+            succeeded = true;
+        }
+        catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not an I/O error or a full disk
+        {
+            await unit.UndoAsync(CancellationToken.None);
+            pending.Fail(e);
+            succeeded = false;
+        }
+        _writer.Execute(ReleaseUnit, (SqliteTransaction)unit.Transaction);
+        return succeeded;
+    }
+
     /// <summary>
     /// Copies the write-ahead log back into the database file on a connection of its own, beside
     /// the writer rather than inside one of its commits (SQLite's automatic checkpoint would run in
     /// the commit that crosses 1,000 pages and hold every caller of that batch). A passive
     /// checkpoint waits for nobody; what it cannot copy yet, the next one does.
     /// </summary>
+    /// <remarks>
+    /// Under steady load the writer commits while this runs, so the log is never copied to its
+    /// end and SQLite never starts it over: it would grow by every page written (tens of MB a
+    /// second). <see cref="CatchUpWithCheckpoint"/> closes that gap from the writer.
+    /// </remarks>
     private void CheckpointInBackground()
     {
         if (_disposed || Interlocked.Exchange(ref _checkpointing, 1) == 1)
@@ -399,7 +461,7 @@ internal sealed class Database : IAsyncDisposable
             {
                 await using var connection = await OpenSqliteAsync(CancellationToken.None);
                 await using var checkpoint = connection.CreateCommand();
-                checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
+                checkpoint.CommandText = CheckpointPassive;
                 await checkpoint.ExecuteNonQueryAsync();
             }
             catch (SqliteException)
@@ -408,10 +470,30 @@ internal sealed class Database : IAsyncDisposable
             }
             finally
             {
+                Volatile.Write(ref _checkpointed, 1);
                 Volatile.Write(ref _checkpointing, 0);
             }
         }, CancellationToken.None);
     }
+
+    /// <summary>
+    /// After a background checkpoint, the writer (holding its turn, between two batches) copies the
+    /// few pages committed while that ran. The log is then copied whole, and the next commit
+    /// writes it from its start again, over blocks already on disk.
+    /// </summary>
+    private void CatchUpWithCheckpoint()
+    {
+        try
+        {
+            _writer!.Execute(CheckpointPassive, null);
+        }
+        catch (SqliteException)
+        {
+            // As in the background: nothing is lost, the next checkpoint copies what this one could not.
+        }
+    }
+
+    private const string CheckpointPassive = "PRAGMA wal_checkpoint(PASSIVE)";
 
     private async Task<PreparedConnection> OpenWriterAsync()
     {

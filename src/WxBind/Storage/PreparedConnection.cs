@@ -47,7 +47,7 @@ internal sealed class PreparedConnection(SqliteConnection inner, Func<PreparedCo
     }
 
     /// <summary>Runs a statement without parameters or results (a savepoint) in <paramref name="transaction"/>.</summary>
-    internal void Execute(string commandText, SqliteTransaction transaction)
+    internal void Execute(string commandText, SqliteTransaction? transaction)
     {
         var statement = Statement(commandText);
         statement.Transaction = transaction;
@@ -168,6 +168,12 @@ internal sealed class PreparedConnection(SqliteConnection inner, Func<PreparedCo
             statement.Parameters.Clear();
             foreach (SqliteParameter parameter in _parameters)
             {
+                // Dapper names parameters without their prefix; SQLite would then look the name up
+                // once as given and once per prefix (@, $, :) on every run.
+                if (parameter.ParameterName is [not ('@' or '$' or ':'), ..] name)
+                {
+                    parameter.ParameterName = "@" + name;
+                }
                 statement.Parameters.Add(parameter);
             }
             return statement;

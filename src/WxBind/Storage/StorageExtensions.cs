@@ -11,6 +11,7 @@ internal static class StorageExtensions
     public static IHostApplicationBuilder AddStorage(this IHostApplicationBuilder builder)
     {
         SQLitePCL.Batteries_V2.Init();
+        SqliteSleep.Install();
         DefaultTypeMap.MatchNamesWithUnderscores = true;
         // Dapper maps DateTimeOffset natively; drop that mapping so the handler sees every value.
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));

@@ -117,6 +117,54 @@ public sealed class QrBindingTests(AppFixture apps) : IClassFixture<AppFixture>
         Assert.Equal(0, await ScalarAsync<long>(site.App, "SELECT COUNT(*) FROM wechat_bindings WHERE openid = @o", new { o = secondOpenId }));
     }
 
+    [Fact]
+    public async Task ScansThatReadTheSameWechatUserAsUnboundBindItOnceAndTheOtherEndsInConflict()
+    {
+        // Two accounts' codes scanned by one WeChat user at the same moment: both scans read the
+        // WeChat user as unbound before either writes (the shared writer is held meanwhile).
+        var first = await LoggedInAsync(StorageProvider.Sqlite);
+        var second = await LoggedInAsync(StorageProvider.Sqlite, "李四");
+        var scenes = new List<(string Id, string Scene)>();
+        foreach (var site in new[] { first, second })
+        {
+            var id = (await CreateSessionAsync(site.Browser)).GetProperty("id").GetString()!;
+            scenes.Add((id, await ScalarAsync<string>(site.App, "SELECT scene_str FROM qr_sessions WHERE id = @id", new { id })));
+        }
+        var openId = $"oRace{Guid.NewGuid():N}"[..28];
+        using var scope = first.App.Services.CreateScope();
+        var binding = scope.ServiceProvider.GetRequiredService<WxBind.Binding.BindingService>();
+        var database = first.App.Services.GetRequiredService<Database>();
+        var held = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var holder = database.WriteAsync(async (unit, token) =>
+        {
+            held.SetResult();
+            await release.Task;
+        });
+        await held.Task;
+
+        var scans = scenes.Select(s => binding.BindByScanAsync(s.Scene, openId, CancellationToken.None)).ToArray();
+        while (database.QueuedWrites < 2)
+        {
+            await Task.Delay(10); // both scans have read, and wait for the writer
+        }
+        release.SetResult();
+        await holder;
+        var outcomes = await Task.WhenAll(scans);
+
+        Assert.Equal(
+            [WxBind.Binding.BindResult.Bound, WxBind.Binding.BindResult.OpenIdTaken],
+            outcomes.Select(o => o.Result).Order());
+        Assert.Equal(1, await ScalarAsync<long>(first.App, "SELECT COUNT(*) FROM wechat_bindings WHERE openid = @o", new { o = openId }));
+        var statuses = new List<string>();
+        foreach (var (id, _) in scenes)
+        {
+            statuses.Add(await ScalarAsync<string>(first.App, "SELECT status FROM qr_sessions WHERE id = @id", new { id }));
+        }
+        Assert.Equal(["completed", "conflict"], statuses.Order());
+        Assert.Equal(1, await ScalarAsync<long>(first.App, "SELECT COUNT(*) FROM binding_ledger WHERE openid = @o AND action = 'conflict'", new { o = openId }));
+    }
+
     [Theory, MemberData(nameof(Providers))]
     public async Task SecondScanOfAUsedCodeChangesNothingAndSaysSo(StorageProvider provider)
     {

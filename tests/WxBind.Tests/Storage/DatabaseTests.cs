@@ -286,6 +286,89 @@ public sealed class DatabaseTests
         }
     }
 
+    [Fact]
+    public async Task AUnitQueuedWhileABatchRunsJoinsThatBatchsCommit()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
+            }
+            var running = new TaskCompletionSource();
+            var release = new TaskCompletionSource();
+            var first = database.WriteAsync(async (unit, token) =>
+            {
+                await unit.Connection.ExecuteAsync("INSERT INTO notes (id) VALUES (1)", transaction: unit.Transaction);
+                running.SetResult();
+                await release.Task;
+            });
+            await running.Task;
+
+            // Queued while the first unit runs: it runs before that unit's commit, in the same
+            // transaction, so another connection does not see the first unit's row yet.
+            var second = database.WriteAsync(async (unit, token) =>
+            {
+                await using var reader = await database.OpenAsync(token);
+                return await reader.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM notes");
+            });
+            while (database.QueuedWrites < 1)
+            {
+                await Task.Delay(10);
+            }
+            release.SetResult();
+            await first;
+
+            Assert.Equal(0, await second);
+            Assert.Equal(1, await CountAsync(database, "notes"));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task UnderSteadyWritesTheWriteAheadLogIsCopiedBackAndStartedOverInsteadOfGrowing()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using (var database = new Database(StorageProvider.Sqlite, connectionString))
+            {
+                await using (var setup = await database.OpenForWriteAsync())
+                {
+                    await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY, body blob NOT NULL)");
+                }
+
+                // Sixteen writers that never pause: the writer commits batch after batch while each
+                // background checkpoint runs, so none of them alone ever copies the log to its end.
+                // About 40 MB of pages go through the log; it stays near 1.5 MB, and reaches about 15 MB when the writer does not catch up.
+                var next = 0;
+                await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+                {
+                    var body = new byte[2000];
+                    while (Interlocked.Increment(ref next) <= 20_000)
+                    {
+                        await database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(new CommandDefinition(
+                            "INSERT INTO notes (body) VALUES (@body)", new { body }, unit.Transaction, cancellationToken: token)));
+                    }
+                })));
+                Assert.Equal(20_000, await CountAsync(database, "notes"));
+
+                // The file keeps the largest size the log ever reached.
+                var log = new FileInfo(new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource + "-wal");
+                Assert.True(log.Length < 6_000_000, $"The write-ahead log reached {log.Length:N0} bytes.");
+            }
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
     private static async Task<long> CountAsync(Database database, string table)
     {
         await using var read = await database.OpenAsync();
