@@ -167,7 +167,7 @@ public sealed class DatabaseTests
             {
                 await setup.ExecuteAsync("CREATE TABLE told (id integer PRIMARY KEY)");
             }
-            // The writer is held by a first unit, so the next two queue up and run as one batch.
+            // The writer is held by a first unit; the next two queue up meanwhile and join its batch.
             var releaseFirst = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var firstRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var first = database.WriteAsync(async (unit, token) =>
@@ -187,15 +187,16 @@ public sealed class DatabaseTests
                 await releaseLast.Task;
             });
             releaseFirst.SetResult();
-            await first;
             await lastRunning.Task;
 
-            // The insert ran, but its batch has not committed: its caller must not have been told yet.
+            // The first unit and the insert ran, but their batch has not committed: neither caller
+            // may have been told yet.
+            Assert.False(first.IsCompleted);
             Assert.False(inserted.IsCompleted);
             Assert.Equal(0, await CountAsync(database, "told"));
 
             releaseLast.SetResult();
-            await Task.WhenAll(inserted, last);
+            await Task.WhenAll(first, inserted, last);
             Assert.Equal(1, await CountAsync(database, "told"));
         }
         finally
