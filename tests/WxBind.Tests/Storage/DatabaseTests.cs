@@ -370,6 +370,90 @@ public sealed class DatabaseTests
         }
     }
 
+    [Fact]
+    public async Task AUnitIsAnsweredOnlyOnceTheLogHoldingItsCommitIsOnDiskAndTheWriterGoesOnMeanwhile()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
+            }
+            // The first flush is held: the first unit's batch has committed, its log is not on disk yet.
+            var flushes = new List<string>();
+            var holdFirst = new TaskCompletionSource();
+            var firstHeld = new TaskCompletionSource();
+            database.FlushLog = path =>
+            {
+                lock (flushes)
+                {
+                    flushes.Add(path);
+                }
+                if (firstHeld.TrySetResult())
+                {
+                    holdFirst.Task.Wait();
+                }
+            };
+
+            var first = database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
+                "INSERT INTO notes (id) VALUES (1)", transaction: unit.Transaction));
+            await Task.WhenAny(firstHeld.Task, first);
+            Assert.False(first.IsCompleted, "The unit was answered before its log was put on disk.");
+            Assert.Equal(1, await CountAsync(database, "notes"));
+            Assert.False(first.IsCompleted);
+
+            // The writer does not wait for that flush: the next unit commits while it runs, and is
+            // answered only after a flush of its own.
+            var second = database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
+                "INSERT INTO notes (id) VALUES (2)", transaction: unit.Transaction));
+            while (await CountAsync(database, "notes") < 2)
+            {
+                await Task.Delay(10);
+            }
+            Assert.False(first.IsCompleted);
+            Assert.False(second.IsCompleted);
+
+            holdFirst.SetResult();
+            await Task.WhenAll(first, second);
+            var log = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource + "-wal";
+            Assert.Equal(2, flushes.Count);
+            Assert.All(flushes, path => Assert.Equal(Path.GetFullPath(log), Path.GetFullPath(path)));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
+    [Fact]
+    public async Task WhenTheLogCannotBePutOnDiskTheUnitsCallerIsNotToldItsWriteHappened()
+    {
+        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
+            }
+            database.FlushLog = _ => throw new IOException("Input/output error");
+
+            await Assert.ThrowsAsync<IOException>(() => database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
+                "INSERT INTO notes (id) VALUES (1)", transaction: unit.Transaction)));
+
+            // The disk is back: the writer goes on.
+            database.FlushLog = _ => { };
+            await database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
+                "INSERT INTO notes (id) VALUES (2)", transaction: unit.Transaction));
+        }
+        finally
+        {
+            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
     private static async Task<long> CountAsync(Database database, string table)
     {
         await using var read = await database.OpenAsync();
