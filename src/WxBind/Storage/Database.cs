@@ -372,8 +372,10 @@ internal sealed class Database : IAsyncDisposable
                         }
                     }
                 }
-                // Units queued while these ran join this commit rather than wait for the next one.
-                while (batch.Count < MaxUnitsPerCommit && TakeQueued(batch));
+                // Units queued while these ran join this commit rather than wait for the next one;
+                // so do those queued while the last batch's log is put on disk, since a commit
+                // before that flush ends would only make the batches smaller.
+                while (batch.Count < MaxUnitsPerCommit && (TakeQueued(batch) || await FlushedThenTakeQueuedAsync(batch)));
                 await transaction.CommitAsync(CancellationToken.None);
             }
             if (Interlocked.Exchange(ref _checkpointed, 0) == 1)
@@ -518,6 +520,17 @@ internal sealed class Database : IAsyncDisposable
         await pragma.ExecuteNonQueryAsync();
         _logPath ??= SQLitePCL.raw.sqlite3_db_filename(connection.Handle, "main").utf8_to_string() + "-wal";
         return new PreparedConnection(connection);
+    }
+
+    /// <summary>Waits for the flush in flight, if any, then takes the units queued meanwhile.</summary>
+    private async Task<bool> FlushedThenTakeQueuedAsync(List<PendingWrite> batch)
+    {
+        if (_flush.IsCompleted)
+        {
+            return false;
+        }
+        await _flush;
+        return TakeQueued(batch);
     }
 
     /// <summary>

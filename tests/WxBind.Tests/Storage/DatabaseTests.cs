@@ -371,7 +371,7 @@ public sealed class DatabaseTests
     }
 
     [Fact]
-    public async Task AUnitIsAnsweredOnlyOnceTheLogHoldingItsCommitIsOnDiskAndTheWriterGoesOnMeanwhile()
+    public async Task AUnitIsAnsweredOnlyOnceTheLogHoldingItsCommitIsOnDiskAndTheNextUnitsRunDuringThatFlush()
     {
         var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
         try
@@ -404,14 +404,17 @@ public sealed class DatabaseTests
             Assert.Equal(1, await CountAsync(database, "notes"));
             Assert.False(first.IsCompleted);
 
-            // The writer does not wait for that flush: the next unit commits while it runs, and is
-            // answered only after a flush of its own.
-            var second = database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
-                "INSERT INTO notes (id) VALUES (2)", transaction: unit.Transaction));
-            while (await CountAsync(database, "notes") < 2)
+            // The writer does not wait for that flush to run the next unit, but commits it only
+            // once the flush has ended, and answers it only after a flush of its own.
+            var secondRan = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var second = database.WriteAsync(async (unit, token) =>
             {
-                await Task.Delay(10);
-            }
+                await unit.Connection.ExecuteAsync("INSERT INTO notes (id) VALUES (2)", transaction: unit.Transaction);
+                secondRan.SetResult();
+            });
+            await Task.WhenAny(secondRan.Task, second);
+            Assert.True(secondRan.Task.IsCompleted);
+            Assert.Equal(1, await CountAsync(database, "notes"));
             Assert.False(first.IsCompleted);
             Assert.False(second.IsCompleted);
 
