@@ -18,9 +18,7 @@ internal sealed class Database : IAsyncDisposable
     // instead of in SQLite's busy handler, which backs off in steps of up to a second.
     private readonly SemaphoreSlim? _sqliteWriter;
 
-    private readonly Lock _groupLock = new();
-    private List<PendingWrite> _groupQueue = [];
-    private bool _groupDraining;
+    private readonly Handover _groupQueue = new();
 
     // The group writer's own connection (SQLite), used by one batch at a time.
     private PreparedConnection? _writer;
@@ -43,9 +41,7 @@ internal sealed class Database : IAsyncDisposable
 
     // Units whose batch has committed but whose write-ahead log may not be on disk yet, in commit
     // order. The flusher puts the log on disk and answers them while the writer runs the next batch.
-    private readonly Lock _flushLock = new();
-    private List<PendingWrite> _unflushed = [];
-    private bool _flushing;
+    private readonly Handover _unflushed = new();
     private Task _flush = Task.CompletedTask;
     private string? _logPath;
 
@@ -76,16 +72,7 @@ internal sealed class Database : IAsyncDisposable
     public bool IsPostgres => Provider == StorageProvider.Postgres;
 
     /// <summary>Units waiting for the group writer (SQLite): the batch it takes next.</summary>
-    internal int QueuedWrites
-    {
-        get
-        {
-            lock (_groupLock)
-            {
-                return _groupQueue.Count;
-            }
-        }
-    }
+    internal int QueuedWrites => _groupQueue.Count;
 
     /// <summary>
     /// A connection for reading (and for writes that take no write turn, such as migrations). On
@@ -286,14 +273,7 @@ internal sealed class Database : IAsyncDisposable
         {
             return WriteAloneAsync(pending);
         }
-        bool start;
-        lock (_groupLock)
-        {
-            _groupQueue.Add(pending);
-            start = !_groupDraining;
-            _groupDraining = true;
-        }
-        if (start)
+        if (_groupQueue.Add(pending))
         {
             // The writer belongs to no caller: it must not carry a caller's enlistment or cancellation.
             using (ExecutionContext.SuppressFlow())
@@ -329,16 +309,9 @@ internal sealed class Database : IAsyncDisposable
     {
         while (true)
         {
-            List<PendingWrite> batch;
-            lock (_groupLock)
+            if (_groupQueue.TakeOrStop() is not { } batch)
             {
-                if (_groupQueue.Count == 0)
-                {
-                    _groupDraining = false;
-                    return;
-                }
-                batch = _groupQueue;
-                _groupQueue = [];
+                return;
             }
             batch.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Cancel());
             if (batch.Count > 0)
@@ -413,15 +386,9 @@ internal sealed class Database : IAsyncDisposable
     /// <summary>Moves the units queued meanwhile into <paramref name="batch"/>; false when there were none.</summary>
     private bool TakeQueued(List<PendingWrite> batch)
     {
-        List<PendingWrite> queued;
-        lock (_groupLock)
+        if (_groupQueue.Take() is not { } queued)
         {
-            if (_groupQueue.Count == 0)
-            {
-                return false;
-            }
-            queued = _groupQueue;
-            _groupQueue = [];
+            return false;
         }
         queued.RemoveAll(w => w.CancellationToken.IsCancellationRequested && w.Cancel());
         batch.AddRange(queued);
@@ -541,14 +508,7 @@ internal sealed class Database : IAsyncDisposable
     /// </summary>
     private void FlushThenAnswer(List<PendingWrite> committed)
     {
-        bool start;
-        lock (_flushLock)
-        {
-            _unflushed.AddRange(committed);
-            start = !_flushing;
-            _flushing = true;
-        }
-        if (start)
+        if (_unflushed.AddRange(committed))
         {
             _flush = Task.Run(FlushLoop, CancellationToken.None);
         }
@@ -558,16 +518,9 @@ internal sealed class Database : IAsyncDisposable
     {
         while (true)
         {
-            List<PendingWrite> flushed;
-            lock (_flushLock)
+            if (_unflushed.TakeOrStop() is not { } flushed)
             {
-                if (_unflushed.Count == 0)
-                {
-                    _flushing = false;
-                    return;
-                }
-                flushed = _unflushed;
-                _unflushed = [];
+                return;
             }
             try
             {
@@ -621,6 +574,86 @@ internal sealed class Database : IAsyncDisposable
 
     // True in the group writer: a unit that opened a write connection would wait for itself.
     private static readonly AsyncLocal<bool> InWriteUnit = new();
+
+    /// <summary>
+    /// Units handed over by many callers and taken in bulk by one runner at a time (the group
+    /// writer, the flusher): whoever hands over the first units after the runner stopped starts it.
+    /// </summary>
+    private sealed class Handover
+    {
+        private readonly Lock _lock = new();
+        private List<PendingWrite> _items = [];
+        private bool _running;
+
+        public int Count
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _items.Count;
+                }
+            }
+        }
+
+        /// <summary>Hands <paramref name="item"/> over; true when the caller must start the runner.</summary>
+        public bool Add(PendingWrite item)
+        {
+            lock (_lock)
+            {
+                _items.Add(item);
+                return Started();
+            }
+        }
+
+        /// <summary>Hands <paramref name="items"/> over; true when the caller must start the runner.</summary>
+        public bool AddRange(List<PendingWrite> items)
+        {
+            lock (_lock)
+            {
+                _items.AddRange(items);
+                return Started();
+            }
+        }
+
+        private bool Started()
+        {
+            var start = !_running;
+            _running = true;
+            return start;
+        }
+
+        /// <summary>What was handed over since the last take; null when nothing was.</summary>
+        public List<PendingWrite>? Take()
+        {
+            lock (_lock)
+            {
+                return TakeHeld();
+            }
+        }
+
+        /// <summary>As <see cref="Take"/>, but when nothing was handed over the runner stops.</summary>
+        public List<PendingWrite>? TakeOrStop()
+        {
+            lock (_lock)
+            {
+                var taken = TakeHeld();
+                _running = taken is not null;
+                return taken;
+            }
+        }
+
+        private List<PendingWrite>? TakeHeld()
+        {
+            if (_items.Count == 0)
+            {
+                return null;
+            }
+            var taken = _items;
+            _items = [];
+            return taken;
+        }
+    }
 
     private abstract class PendingWrite(WriteEnlistment? enlistment, CancellationToken cancellationToken)
     {
