@@ -69,6 +69,13 @@ internal sealed partial class CallbackService(
         {
             body = await ReadBodyAsync(request, Options.CallbackMaxBodyBytes, cancellationToken);
         }
+        catch (BadHttpRequestException e)
+        {
+            // The body ended before its announced length (the request was cut off on the way) or
+            // broke the server's limits: refused like any malformed push, never a server error.
+            LogBadBody(logger, e.Message);
+            return TypedResults.Problem(e.Message, statusCode: e.StatusCode);
+        }
         catch (Exception e) when (e is IOException or OperationCanceledException && request.HttpContext.RequestAborted.IsCancellationRequested)
         {
             // The sender went away in the middle of the body: nothing was accepted, nobody waits for an answer.
@@ -351,6 +358,9 @@ internal sealed partial class CallbackService(
 
     [LoggerMessage(3004, LogLevel.Warning, "WeChat callback: malformed XML ({Reason})")]
     private static partial void LogMalformedXml(ILogger logger, string reason);
+
+    [LoggerMessage(3010, LogLevel.Warning, "WeChat callback: the body could not be read ({Reason})")]
+    private static partial void LogBadBody(ILogger logger, string reason);
 
     [LoggerMessage(3005, LogLevel.Warning, "WeChat callback: decryption failed ({Reason})")]
     private static partial void LogDecryptFailed(ILogger logger, string reason);

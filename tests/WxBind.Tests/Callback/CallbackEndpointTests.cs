@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -81,6 +82,31 @@ public sealed class CallbackEndpointTests
         var counted = WechatMessage.Parse(await app.Push.ReadReplyAsync(await app.Push.PostAsync(WechatPush.TextXml("oAlice", "count", 1102))));
         Assert.Equal("handled 1: count", counted.Content);
         Assert.Equal(1, app.Probe.Created);
+    }
+
+    [Fact]
+    public async Task APushWhoseBodyEndsBeforeItsAnnouncedLengthIsRefusedWithoutAServerError()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var callback = app.App.Services.GetRequiredService<CallbackService>();
+        // The server reports a body that ends before its Content-Length (a push cut off on the
+        // way) by throwing from the body stream, whether or not the sender is still there.
+        var context = new DefaultHttpContext();
+        context.Request.Method = "POST";
+        context.Request.QueryString = new QueryString("?" + app.Push.SignedQuery(app.Push.Now, "42"));
+        context.Request.ContentLength = 1000;
+        context.Request.Body = new CutOffBody();
+
+        var result = await callback.ReceiveAsync(context.Request, CancellationToken.None);
+
+        Assert.Equal(StatusCodes.Status400BadRequest, Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode);
+        Assert.Equal(0, await app.Push.ProcessedCountAsync());
+    }
+
+    private sealed class CutOffBody : MemoryStream
+    {
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            throw new BadHttpRequestException("Unexpected end of request content.", StatusCodes.Status400BadRequest);
     }
 
     [Fact]
