@@ -48,6 +48,28 @@ public static class TestDatabases
         return new NpgsqlConnectionStringBuilder(admin) { Database = name, Pooling = true }.ToString();
     }
 
+    /// <summary>
+    /// Runs <paramref name="test"/> on a <see cref="Database"/> over a fresh SQLite file in WAL mode,
+    /// made with <paramref name="schema"/> (the test gets its connection string too), and removes the file afterwards.
+    /// </summary>
+    internal static async Task WithSqliteAsync(string schema, Func<Database, string, Task> test)
+    {
+        var connectionString = await CreateAsync(StorageProvider.Sqlite);
+        try
+        {
+            await using var database = new Database(StorageProvider.Sqlite, connectionString);
+            await using (var setup = await database.OpenForWriteAsync())
+            {
+                await Dapper.SqlMapper.ExecuteAsync(setup, "PRAGMA journal_mode = WAL; " + schema);
+            }
+            await test(database, connectionString);
+        }
+        finally
+        {
+            await DropAsync(StorageProvider.Sqlite, connectionString);
+        }
+    }
+
     public static async Task DropAsync(StorageProvider provider, string connectionString)
     {
         if (provider == StorageProvider.Sqlite)

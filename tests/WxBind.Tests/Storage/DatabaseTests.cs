@@ -290,14 +290,8 @@ public sealed class DatabaseTests
     [Fact]
     public async Task AUnitQueuedWhileABatchRunsJoinsThatBatchsCommit()
     {
-        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
-        try
+        await TestDatabases.WithSqliteAsync("CREATE TABLE notes (id integer PRIMARY KEY)", async (database, _) =>
         {
-            await using var database = new Database(StorageProvider.Sqlite, connectionString);
-            await using (var setup = await database.OpenForWriteAsync())
-            {
-                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
-            }
             var running = new TaskCompletionSource();
             var release = new TaskCompletionSource();
             var first = database.WriteAsync(async (unit, token) =>
@@ -324,11 +318,7 @@ public sealed class DatabaseTests
 
             Assert.Equal(0, await second);
             Assert.Equal(1, await CountAsync(database, "notes"));
-        }
-        finally
-        {
-            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
-        }
+        });
     }
 
     [Fact]
@@ -373,14 +363,8 @@ public sealed class DatabaseTests
     [Fact]
     public async Task AUnitIsAnsweredOnlyOnceTheLogHoldingItsCommitIsOnDiskAndTheNextUnitsRunDuringThatFlush()
     {
-        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
-        try
+        await TestDatabases.WithSqliteAsync("CREATE TABLE notes (id integer PRIMARY KEY)", async (database, connectionString) =>
         {
-            await using var database = new Database(StorageProvider.Sqlite, connectionString);
-            await using (var setup = await database.OpenForWriteAsync())
-            {
-                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
-            }
             // The first flush is held: the first unit's batch has committed, its log is not on disk yet.
             var flushes = new List<string>();
             var holdFirst = new TaskCompletionSource();
@@ -423,24 +407,14 @@ public sealed class DatabaseTests
             var log = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(connectionString).DataSource + "-wal";
             Assert.Equal(2, flushes.Count);
             Assert.All(flushes, path => Assert.Equal(Path.GetFullPath(log), Path.GetFullPath(path)));
-        }
-        finally
-        {
-            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
-        }
+        });
     }
 
     [Fact]
     public async Task WhenTheLogCannotBePutOnDiskTheUnitsCallerIsNotToldItsWriteHappened()
     {
-        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
-        try
+        await TestDatabases.WithSqliteAsync("CREATE TABLE notes (id integer PRIMARY KEY)", async (database, _) =>
         {
-            await using var database = new Database(StorageProvider.Sqlite, connectionString);
-            await using (var setup = await database.OpenForWriteAsync())
-            {
-                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY)");
-            }
             database.FlushLog = _ => throw new IOException("Input/output error");
 
             await Assert.ThrowsAsync<IOException>(() => database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
@@ -450,11 +424,7 @@ public sealed class DatabaseTests
             database.FlushLog = _ => { };
             await database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync(
                 "INSERT INTO notes (id) VALUES (2)", transaction: unit.Transaction));
-        }
-        finally
-        {
-            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
-        }
+        });
     }
 
     private static async Task<long> CountAsync(Database database, string table)

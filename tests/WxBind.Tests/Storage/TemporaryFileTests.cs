@@ -1,5 +1,4 @@
 using Dapper;
-using WxBind.Storage;
 using WxBind.Tests.Infrastructure;
 
 namespace WxBind.Tests.Storage;
@@ -14,13 +13,10 @@ public sealed class TemporaryFileTests
     [Fact]
     public async Task AUnitsUndoRecordsStayInMemoryInsteadOfATemporaryFile()
     {
-        var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
-        try
+        await TestDatabases.WithSqliteAsync("CREATE TABLE notes (id integer PRIMARY KEY, body blob NOT NULL)", async (database, _) =>
         {
-            await using var database = new Database(StorageProvider.Sqlite, connectionString);
             await using (var setup = await database.OpenForWriteAsync())
             {
-                await setup.ExecuteAsync("PRAGMA journal_mode = WAL; CREATE TABLE notes (id integer PRIMARY KEY, body blob NOT NULL)");
                 await setup.ExecuteAsync("INSERT INTO notes (body) VALUES (@body)", Enumerable.Range(0, 100).Select(_ => new { body = new byte[2000] }));
             }
 
@@ -37,10 +33,6 @@ public sealed class TemporaryFileTests
             });
 
             Assert.Empty(temporaryFiles);
-        }
-        finally
-        {
-            await TestDatabases.DropAsync(StorageProvider.Sqlite, connectionString);
-        }
+        });
     }
 }
