@@ -242,8 +242,18 @@ internal sealed partial class CallbackService(
             recorded |= enlistment?.Used == true;
             if (recorded)
             {
-                // Group-committed with one flush, which also puts the handlers' own writes on disk.
-                await store.CompleteAsync(push.DedupKey, replyXml, CancellationToken.None);
+                // The reply is kept for WeChat's retries. The change it announces is on disk already
+                // (with the push's record, in the same commit), so the answer does not wait for it;
+                // unless a handler's write deferred its flush to this group commit.
+                var completion = store.CompleteAsync(push.DedupKey, replyXml, CancellationToken.None);
+                if (enlistment?.AwaitsFlush == true)
+                {
+                    await completion;
+                }
+                else
+                {
+                    _ = KeepReplyAsync(completion, message.MsgType);
+                }
             }
             delivery.Reply.TrySetResult(replyXml);
             return (DedupOutcome.Claimed, replyXml);
@@ -270,6 +280,23 @@ internal sealed partial class CallbackService(
             }
             LogHandlerFailed(logger, message.MsgType, e);
             return (DedupOutcome.Claimed, null);
+        }
+    }
+
+    /// <summary>
+    /// Waits for a reply to be recorded after its answer went out. If it cannot be, the push's
+    /// change still stands: a retry in this process gets the reply from memory, one after a
+    /// restart gets "success".
+    /// </summary>
+    private async Task KeepReplyAsync(Task completion, string msgType)
+    {
+        try
+        {
+            await completion;
+        }
+        catch (Exception e)
+        {
+            LogReplyNotKept(logger, msgType, e);
         }
     }
 
@@ -373,6 +400,9 @@ internal sealed partial class CallbackService(
 
     [LoggerMessage(3009, LogLevel.Error, "WeChat callback: the database is unavailable; a {MsgType} push was answered with a try-again text and is lost")]
     private static partial void LogStorageUnavailable(ILogger logger, string msgType, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Warning, "WeChat callback: the reply to a handled {MsgType} push could not be kept for retries; its change stands")]
+    private static partial void LogReplyNotKept(ILogger logger, string msgType, Exception exception);
 
     [LoggerMessage(3008, LogLevel.Warning, "WeChat callback: a signed query came back with another {MsgType} body; refused")]
     private static partial void LogReplayRefused(ILogger logger, string msgType);

@@ -19,6 +19,7 @@ internal sealed class Database : IAsyncDisposable
     private readonly SemaphoreSlim? _sqliteWriter;
 
     private readonly Handover _groupQueue = new();
+    private Task _drain = Task.CompletedTask;
 
     // The group writer's own connection (SQLite), used by one batch at a time.
     private PreparedConnection? _writer;
@@ -153,7 +154,7 @@ internal sealed class Database : IAsyncDisposable
             {
                 // No transaction to join: the enlisted record goes first, and the group commit the
                 // enlistment's owner awaits makes both durable before anyone is told.
-                await enlistment.WriteAsync(connection, null, cancellationToken);
+                await enlistment.WriteAsync(connection, null, inGroupUnit: false, cancellationToken);
             }
             return connection;
         }
@@ -220,7 +221,7 @@ internal sealed class Database : IAsyncDisposable
                 try
                 {
                     // Commits with the caller's change, or rolls back with it.
-                    await enlistment.WriteAsync(connection, transaction, cancellationToken);
+                    await enlistment.WriteAsync(connection, transaction, inGroupUnit: false, cancellationToken);
                 }
                 catch
                 {
@@ -278,7 +279,7 @@ internal sealed class Database : IAsyncDisposable
             // The writer belongs to no caller: it must not carry a caller's enlistment or cancellation.
             using (ExecutionContext.SuppressFlow())
             {
-                _ = Task.Run(DrainGroupAsync, CancellationToken.None);
+                _drain = Task.Run(DrainGroupAsync, CancellationToken.None);
             }
         }
         return pending.Done.Task;
@@ -405,7 +406,7 @@ internal sealed class Database : IAsyncDisposable
         {
             if (pending.Enlistment is { } enlistment)
             {
-                await enlistment.WriteAsync(unit.Connection, unit.Transaction, pending.CancellationToken);
+                await enlistment.WriteAsync(unit.Connection, unit.Transaction, inGroupUnit: true, pending.CancellationToken);
             }
             await pending.RunAsync(unit);
             succeeded = true;
@@ -539,7 +540,7 @@ internal sealed class Database : IAsyncDisposable
     /// <summary>Puts the write-ahead log at <c>path</c> on disk (fsync); replaceable by tests, to hold a flush.</summary>
     internal Action<string> FlushLog { get; set; } = FlushToDisk;
 
-    private static void FlushToDisk(string path)
+    internal static void FlushToDisk(string path)
     {
         FileStream log;
         try
@@ -584,6 +585,18 @@ internal sealed class Database : IAsyncDisposable
         private readonly Lock _lock = new();
         private List<PendingWrite> _items = [];
         private bool _running;
+
+        /// <summary>True while a runner takes what is handed over (it stops once nothing is left).</summary>
+        public bool Running
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _running;
+                }
+            }
+        }
 
         public int Count
         {
@@ -701,6 +714,12 @@ internal sealed class Database : IAsyncDisposable
         }
         if (_sqliteWriter is not null)
         {
+            // Units queued before the end still commit (a push's reply is recorded after its answer).
+            while (_groupQueue.Running)
+            {
+                await Volatile.Read(ref _drain);
+                await Task.Yield();
+            }
             // The last batch may still be running: take the turn, then close the writer's connection.
             await _sqliteWriter.WaitAsync(TimeSpan.FromSeconds(30));
             await _checkpoint;

@@ -15,6 +15,7 @@ internal sealed class WriteEnlistment : IDisposable
     private readonly Func<DbConnection, DbTransaction?, CancellationToken, Task> _write;
     private volatile bool _closed;
     private volatile bool _used;
+    private volatile bool _awaitsFlush;
 
     private WriteEnlistment(Func<DbConnection, DbTransaction?, CancellationToken, Task> write) => _write = write;
 
@@ -24,6 +25,13 @@ internal sealed class WriteEnlistment : IDisposable
     /// <summary>True once a write connection or transaction was opened while enlisted (committed or not).</summary>
     public bool Used => _used;
 
+    /// <summary>
+    /// True once an enlisted write ran on a write connection of its own rather than in a group
+    /// commit's unit: that connection commits without a flush, so the flow must await a group
+    /// commit before it tells anyone. A unit's caller is answered only once its log is on disk.
+    /// </summary>
+    public bool AwaitsFlush => _awaitsFlush;
+
     /// <summary>Enlists <paramref name="write"/> for the rest of the calling flow, until disposed.</summary>
     public static WriteEnlistment Begin(Func<DbConnection, DbTransaction?, CancellationToken, Task> write)
     {
@@ -32,9 +40,10 @@ internal sealed class WriteEnlistment : IDisposable
         return enlistment;
     }
 
-    internal Task WriteAsync(DbConnection connection, DbTransaction? transaction, CancellationToken cancellationToken)
+    internal Task WriteAsync(DbConnection connection, DbTransaction? transaction, bool inGroupUnit, CancellationToken cancellationToken)
     {
         _used = true;
+        _awaitsFlush |= !inGroupUnit;
         return _write(connection, transaction, cancellationToken);
     }
 

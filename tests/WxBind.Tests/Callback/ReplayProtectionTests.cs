@@ -7,6 +7,7 @@ using System.Text.Json;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using WxBind.Storage;
 using WxBind.Tests.Infrastructure;
 using WxBind.Wechat;
@@ -16,7 +17,8 @@ namespace WxBind.Tests.Callback;
 /// <summary>
 /// A captured push is never accepted twice, and never with another body (DESIGN §5): replays
 /// within the whole timestamp window, the Plain-mode body swap, two instances on PostgreSQL, a
-/// restart on SQLite; and no reply before the state change it announces is on disk.
+/// restart on SQLite; and no reply before the state change it announces is on disk, while the
+/// reply's own record for retries is kept after the answer.
 /// </summary>
 public sealed class ReplayProtectionTests
 {
@@ -160,7 +162,9 @@ public sealed class ReplayProtectionTests
     [Fact]
     public async Task ReplyArrivesOnlyAfterTheBindingAndItsPushRecordAreCommitted()
     {
-        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        // The owner of the database file, which outlives the app that is stopped below.
+        await using var file = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var app = WxBindFactory.SharingDatabaseOf(file, Settings(WechatMessageMode.Plain));
         var site = await BindSiteAsync(app);
         var scan = Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock));
 
@@ -169,12 +173,55 @@ public sealed class ReplayProtectionTests
         await using var outside = new SqliteConnection(new SqliteConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ToString());
         await outside.OpenAsync();
         var bound = await outside.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wechat_bindings WHERE openid = @openId", new { openId = site.OpenId });
-        var stored = await outside.ExecuteScalarAsync<string?>("SELECT reply_xml FROM processed_messages WHERE completed_at IS NOT NULL");
+        var claimed = await outside.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM processed_messages WHERE dedup_key LIKE @key", new { key = $"evt:{site.OpenId}:%" });
+        var query = await outside.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM callback_deliveries WHERE query_key = @key", new { key = $"{scan.Timestamp}:{scan.Nonce}" });
 
         Assert.StartsWith("绑定成功", told, StringComparison.Ordinal);
         Assert.Equal(1, bound);
+        Assert.Equal(1, claimed);
+        Assert.Equal(1, query);
+
+        // The reply itself is kept for retries right after the answer; an orderly stop waits for it.
+        await app.DisposeAsync();
+        var stored = await outside.ExecuteScalarAsync<string?>("SELECT reply_xml FROM processed_messages WHERE completed_at IS NOT NULL");
         Assert.NotNull(stored);
         Assert.Equal(told, Content(stored));
+    }
+
+    [Fact]
+    public async Task TheAnswerDoesNotWaitForTheDiskToHoldItsReplysRecord()
+    {
+        await using var app = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var site = await BindSiteAsync(app);
+        var database = app.Services.GetRequiredService<Database>();
+        await using var outside = new SqliteConnection(new SqliteConnectionStringBuilder(app.ConnectionString) { Pooling = false }.ToString());
+        await outside.OpenAsync();
+        // Every flush of the log passes, except one that would put a kept reply on disk: held
+        // until the end. A commit is visible to other connections before its flush.
+        var release = new TaskCompletionSource();
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        database.FlushLog = path =>
+        {
+            if (outside.ExecuteScalar<long>("SELECT COUNT(*) FROM processed_messages WHERE completed_at IS NOT NULL") > 0)
+            {
+                held.TrySetResult();
+                release.Task.Wait();
+            }
+            Database.FlushToDisk(path);
+        };
+        try
+        {
+            var answer = SendAsync(app, Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock)));
+            // Without the change, the answer waits for the held flush and never comes.
+            var told = await ReplyTextAsync(app, await answer.WaitAsync(TimeSpan.FromSeconds(60)));
+
+            Assert.StartsWith("绑定成功", told, StringComparison.Ordinal);
+            await held.Task.WaitAsync(TimeSpan.FromSeconds(60)); // the reply was being kept meanwhile
+        }
+        finally
+        {
+            release.TrySetResult();
+        }
     }
 
     [Fact]
@@ -184,14 +231,46 @@ public sealed class ReplayProtectionTests
         var site = await BindSiteAsync(app);
         await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
         {
-            // The fault sits between the handler's commit and the reply: the group commit fails.
-            await connection.ExecuteAsync("CREATE TRIGGER fail_completion BEFORE UPDATE OF completed_at ON processed_messages BEGIN SELECT RAISE(ABORT, 'injected'); END;");
+            // The fault hits the push's record, which commits with the binding or not at all.
+            await connection.ExecuteAsync("CREATE TRIGGER fail_claim BEFORE INSERT ON processed_messages BEGIN SELECT RAISE(ABORT, 'injected'); END;");
         }
 
         var reply = await ReplyTextAsync(app, await SendAsync(app, Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock))));
 
-        // Not 绑定成功: the failed commit is a database failure, so the user is asked to try again.
+        // Not 绑定成功: the failed write is a database failure, so the user is asked to try again.
         Assert.Equal("系统繁忙，请稍后再试。", reply);
+        Assert.Equal(0, await BindingCountAsync(app, site.OpenId));
+    }
+
+    [Fact]
+    public async Task WhenTheReplyCannotBeKeptTheUserIsStillToldWhatHappenedAndARetryGetsTheSameReply()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var file = await StartAsync(StorageProvider.Sqlite, WechatMessageMode.Plain);
+        var app = WxBindFactory.SharingDatabaseOf(file, Settings(WechatMessageMode.Plain), s => s.AddLogging(l => l.AddProvider(logs)));
+        var site = await BindSiteAsync(app);
+        await using (var connection = await app.Services.GetRequiredService<Database>().OpenAsync())
+        {
+            // The fault sits after the answer: keeping the reply for retries fails.
+            await connection.ExecuteAsync("CREATE TRIGGER fail_completion BEFORE UPDATE OF completed_at ON processed_messages BEGIN SELECT RAISE(ABORT, 'injected'); END;");
+        }
+        var scan = Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock));
+
+        var told = await ReplyTextAsync(app, await SendAsync(app, scan));
+        var retry = await ReplyTextAsync(app, await SendAsync(app, scan));
+        await app.DisposeAsync(); // an orderly stop waits for the reply's write, which fails
+
+        Assert.StartsWith("绑定成功", told, StringComparison.Ordinal);
+        Assert.Equal(told, retry);
+        Assert.Equal(1, await BindingCountAsync(file, site.OpenId));
+        // The failed write is reported once it has failed (its report may follow the stop).
+        Assert.True(SpinWait.SpinUntil(() => logs.Lines.Any(line => line.Contains("could not be kept for retries", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
+    }
+
+    private static async Task<long> BindingCountAsync(WxBindFactory app, string openId)
+    {
+        await using var connection = await app.Services.GetRequiredService<Database>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM wechat_bindings WHERE openid = @openId", new { openId });
     }
 
     /// <summary>One delivery as WeChat sent it (body as on the wire), kept to be sent again as is or with another body.</summary>

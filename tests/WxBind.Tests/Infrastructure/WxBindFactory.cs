@@ -61,8 +61,8 @@ public sealed class WxBindFactory : WebApplicationFactory<Program>
     private Action<IServiceCollection>? ExtraServices { get; init; }
 
     /// <summary>A second app on the database of <paramref name="other"/>: a restart, or another instance.</summary>
-    public static WxBindFactory SharingDatabaseOf(WxBindFactory other, IDictionary<string, string?>? settings = null) =>
-        new(other.Provider, other.ConnectionString, settings, kestrelPort: null, ownsDatabase: false);
+    public static WxBindFactory SharingDatabaseOf(WxBindFactory other, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        new(other.Provider, other.ConnectionString, settings, kestrelPort: null, ownsDatabase: false) { ExtraServices = services };
 
     /// <summary>
     /// The app on a real Kestrel socket (for a real browser), on a fresh database. Its own HTTP

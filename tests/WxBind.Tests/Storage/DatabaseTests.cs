@@ -157,6 +157,34 @@ public sealed class DatabaseTests
     }
 
     [Fact]
+    public async Task AnEnlistedWriteOutsideAGroupUnitLeavesItsFlushToTheFlowAndOneInAUnitDoesNot()
+    {
+        await TestDatabases.WithSqliteAsync("CREATE TABLE changes (id integer PRIMARY KEY); CREATE TABLE records (id integer PRIMARY KEY);", async (database, _) =>
+        {
+            static WriteEnlistment Enlist() => WriteEnlistment.Begin((connection, transaction, token) =>
+                connection.ExecuteAsync(new CommandDefinition("INSERT INTO records (id) VALUES (1) ON CONFLICT DO NOTHING", transaction: transaction, cancellationToken: token)));
+
+            // In a unit: its caller is answered once the log is on disk, so nothing is left to await.
+            using (var inUnit = Enlist())
+            {
+                await database.WriteAsync((unit, token) => unit.Connection.ExecuteAsync("INSERT INTO changes (id) VALUES (1)", transaction: unit.Transaction));
+                Assert.True(inUnit.Used);
+                Assert.False(inUnit.AwaitsFlush);
+            }
+
+            // On a write connection of its own: committed without a flush, so the flow must await one.
+            using (var alone = Enlist())
+            {
+                await using (var connection = await database.OpenForWriteAsync())
+                {
+                    await connection.ExecuteAsync("INSERT INTO changes (id) VALUES (2)");
+                }
+                Assert.True(alone.AwaitsFlush);
+            }
+        });
+    }
+
+    [Fact]
     public async Task AWriteUnitIsAnsweredOnlyOnceItsBatchHasCommitted()
     {
         var connectionString = await TestDatabases.CreateAsync(StorageProvider.Sqlite);
