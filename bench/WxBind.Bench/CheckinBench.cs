@@ -59,11 +59,12 @@ internal static class CheckinBench
             };
         }
 
-        async Task<(double Seconds, double[] Latencies, int CheckedIn)> RunAsync(SeededEvent seeded)
+        async Task<(double Seconds, double[] Latencies, int CheckedIn, TimeSpan Cpu)> RunAsync(SeededEvent seeded)
         {
             var latencies = new double[seeded.OpenIds.Length];
             var next = -1;
             var checkedIn = 0;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
             var clock = Stopwatch.StartNew();
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
@@ -81,17 +82,18 @@ internal static class CheckinBench
                     }
                 }
             }));
+            var elapsed = clock.Elapsed.TotalSeconds;
             Array.Sort(latencies);
-            return (clock.Elapsed.TotalSeconds, latencies, checkedIn);
+            return (elapsed, latencies, checkedIn, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         }
 
         var warm = await RunAsync(warmUp);
         Console.WriteLine($"warm-up: {warm.CheckedIn}/{warmUp.OpenIds.Length} checked in on another event");
-        var (seconds, sorted, done) = await RunAsync(measured);
+        var (seconds, sorted, done, cpu) = await RunAsync(measured);
         var eventId = measured.EventId;
         Console.WriteLine($"check-in scans: {scans}, concurrency: {concurrency}, cores: {Environment.ProcessorCount}, SQLite, Plain mode");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{scans / seconds,9:0} scans/s  p50 {sorted[scans / 2],6:0.00} ms  p99 {sorted[(int)(scans * 0.99)],6:0.00} ms  max {sorted[^1],7:0.0} ms  checked in: {done}/{scans}"));
+            $"{scans / seconds,9:0} scans/s  p50 {sorted[scans / 2],6:0.00} ms  p99 {sorted[(int)(scans * 0.99)],6:0.00} ms  max {sorted[^1],7:0.0} ms  checked in: {done}/{scans}  CPU {cpu.TotalMicroseconds / scans:0} µs/scan (app and client)"));
         await using (var connection = new SqliteConnection($"Data Source={dbPath}"))
         {
             Console.WriteLine($"database: checked_in = {await connection.ExecuteScalarAsync<long>("SELECT checked_in FROM events WHERE id = @eventId", new { eventId })}, " +

@@ -143,15 +143,15 @@ internal static class CallbackBench
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, node {Run("node", "--version")}, {Run("wrk", "--version").Split('\n')[0].Split(" [")[0]}");
         Console.WriteLine($"wrk: 1 thread, {connections} connections, {duration} s per row; WxBind published in Release, Production settings, logging at Warning");
         Console.WriteLine();
-        Console.WriteLine("| scenario | target | req/s | p50 ms | p99 ms | × raw | × webot |");
-        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
+        Console.WriteLine("| scenario | target | req/s | p50 ms | p99 ms | × raw | × webot | CPU µs/req |");
+        Console.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|");
         foreach (var row in rows)
         {
             var raw = rows.First(r => r.Scenario == row.Scenario && r.Target == "raw Kestrel");
             var webot = rows.First(r => r.Scenario == row.Scenario && r.Target == "node-webot wechat");
             var note = row.Errors > 0 ? $" ({row.Errors} errors)" : row.Wrapped ? " (request file reused)" : "";
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {row.Scenario} | {row.Target}{note} | {row.PerSecond:0} | {row.P50:0.00} | {row.P99:0.00} | {row.PerSecond / raw.PerSecond:0.00} | {row.PerSecond / webot.PerSecond:0.00} |"));
+                $"| {row.Scenario} | {row.Target}{note} | {row.PerSecond:0} | {row.P50:0.00} | {row.P99:0.00} | {row.PerSecond / raw.PerSecond:0.00} | {row.PerSecond / webot.PerSecond:0.00} | {row.CpuPerRequest:0} |"));
         }
     }
 
@@ -226,7 +226,7 @@ internal static class CallbackBench
     }
 }
 
-internal sealed record Row(string Scenario, string Target, double PerSecond, double P50, double P99, long Errors, bool Wrapped);
+internal sealed record Row(string Scenario, string Target, double PerSecond, double P50, double P99, long Errors, bool Wrapped, double? CpuPerRequest);
 
 internal sealed class RawServer(WebApplication app) : IAsyncDisposable
 {

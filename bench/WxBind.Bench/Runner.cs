@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -74,21 +75,28 @@ internal sealed class Runner(string root, string work, int duration, int connect
 
     private static Row Measure(string scenario, string target, bool mustBeFresh, WrkResult result)
     {
+        // node-webot runs in a process of its own: its CPU time is not this process's.
+        var cpu = target.StartsWith("node-webot", StringComparison.Ordinal) ? (double?)null : result.CpuMicroseconds / (double)Math.Max(1, result.Requests);
         var row = new Row(scenario, target, result.Requests / (result.DurationMicroseconds / 1e6), result.P50Microseconds / 1000.0,
-            result.P99Microseconds / 1000.0, result.Errors, mustBeFresh && result.Wraps > 0);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario,-22} {target,-22} {row.PerSecond,9:0} req/s  p50 {row.P50,6:0.00} ms  p99 {row.P99,6:0.00} ms  errors {row.Errors}"));
+            result.P99Microseconds / 1000.0, result.Errors, mustBeFresh && result.Wraps > 0, cpu);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario,-22} {target,-22} {row.PerSecond,9:0} req/s  p50 {row.P50,6:0.00} ms  p99 {row.P99,6:0.00} ms  CPU {cpu,5:0} µs/req  errors {row.Errors}"));
         return row;
     }
 
     private async Task<WrkResult> WrkAsync(int port, string file, int seconds)
     {
         var script = Path.Combine(root, "bench", "WxBind.Bench", "requests.lua");
+        // The servers in this process (raw Kestrel, WxBind) are the only ones busy meanwhile: the
+        // process's CPU time over the run, per request, is what a request costs, whatever else
+        // the machine is doing.
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var output = await Task.Run(() => CallbackBench.Run("wrk",
             $"-t1 -c{connections} -d{seconds}s --timeout 5s -s {script} http://127.0.0.1:{port} -- {file}"));
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith("WRKRESULT ", StringComparison.Ordinal))
             ?? throw new InvalidOperationException($"wrk printed no result:\n{output}");
         var f = line.Split(' ').Skip(1).Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        return new WrkResult(f[0], f[1], f[2], f[3], f[4], f[5]);
+        return new WrkResult(f[0], f[1], f[2], f[3], f[4], f[5], (long)cpu.TotalMicroseconds);
     }
 
     private async Task<string> WriteAsync(int count, Func<int, string> line)
@@ -160,4 +168,4 @@ internal sealed class Runner(string root, string work, int duration, int connect
     }
 }
 
-internal sealed record WrkResult(long Requests, long DurationMicroseconds, long P50Microseconds, long P99Microseconds, long Errors, long Wraps);
+internal sealed record WrkResult(long Requests, long DurationMicroseconds, long P50Microseconds, long P99Microseconds, long Errors, long Wraps, long CpuMicroseconds);
