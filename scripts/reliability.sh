@@ -20,10 +20,14 @@ mkdir -p artifacts/reliability
 export WXBIND_RELIABILITY_REPORT="$root/artifacts/reliability/figures.txt"
 : > "$WXBIND_RELIABILITY_REPORT"
 
-echo "== publishing the app once (Release, ReadyToRun)"
+echo "== publishing the app and the emulator once (Release, ReadyToRun)"
 dotnet publish src/WxBind/WxBind.csproj -c Release -o artifacts/reliability/app -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true --nologo -v q
 export WXBIND_RELIABILITY_APP="$root/artifacts/reliability/app"
+# The soak runs WeChat's emulator as its own process, as WeChat is in production.
+dotnet publish src/WxBind.EmulatorServer/WxBind.EmulatorServer.csproj -c Release -o artifacts/reliability/emulator -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true --nologo -v q
+export WXBIND_RELIABILITY_EMULATOR="$root/artifacts/reliability/emulator"
 
 filter="FullyQualifiedName~WxBind.Reliability${1:+.$1}"
 status=0
