@@ -22,7 +22,12 @@ public sealed class SoakTests(ITestOutputHelper output)
     /// <summary>How long the app fills its use-sized memory before the level must hold (at most half the run).</summary>
     private static readonly TimeSpan SteadyAfter = TimeSpan.FromMinutes(3);
 
-    private const int SteadyGrowthLimitMb = 50;
+    // The flat curve rises about 4 MB after the warm-up, and a minute's samples swing by 15 MB
+    // as the GC collects; what the emulator's data added inside the app was +28 MB.
+    private const int SteadyGrowthLimitMb = 20;
+
+    // The warm-up's fill included: +70 MB in the flat run.
+    private const int WholeRunGrowthLimitMb = 120;
 
     [Fact]
     public async Task MixedLoadWithWaitingPagesKeepsMemoryAndHandlesFlat()
@@ -121,7 +126,7 @@ public sealed class SoakTests(ITestOutputHelper output)
         Assert.True(mix.Completed.Values.Sum() > 0, "the load completed nothing");
         // Flat: the streams and pools are all open at the baseline; what grows after that leaks.
         Assert.True(end.Handles - start.Handles < 50, $"handles {start.Handles} → {end.Handles}");
-        Assert.True(end.RssKb - start.RssKb < 150 * 1024, $"RSS {start.RssKb / 1024} MB → {end.RssKb / 1024} MB");
+        Assert.True(end.RssKb - start.RssKb < WholeRunGrowthLimitMb * 1024, $"RSS {start.RssKb / 1024} MB → {end.RssKb / 1024} MB (limit +{WholeRunGrowthLimitMb} MB)");
         // Flat after the warm-up: a leak of the kind once found (+370 MB in 10 minutes) adds
         // about 250 MB in the 7 minutes after it.
         Assert.True(steadyToKb - steadyFromKb < SteadyGrowthLimitMb * 1024,
