@@ -10,7 +10,7 @@
 # the outage run starts its own throwaway server (root and Debian's PostgreSQL needed) on
 # WXBIND_RELIABILITY_PG_PORT (default 26432). WXBIND_RELIABILITY_SEED replays a run.
 # WXBIND_RELIABILITY_SOAK_MINUTES sets the soak's measured time (default 10), e.g. 3 for a quick slope;
-# the soak prints its memory curve once a minute and checks the level after a warm-up (3 min, at most half).
+# the soak prints its memory curve once a minute and checks the level after a warm-up (5 min, at most half).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
