@@ -10,7 +10,7 @@
 # the outage run starts its own throwaway server (root and Debian's PostgreSQL needed) on
 # WXBIND_RELIABILITY_PG_PORT (default 26432). WXBIND_RELIABILITY_SEED replays a run.
 # WXBIND_RELIABILITY_SOAK_MINUTES sets the soak's measured time (default 10), e.g. 3 for a quick slope;
-# the soak prints its memory curve once a minute and checks the level after a warm-up (3 min, at most half).
+# the soak prints its memory curve once a minute and checks the level after a warm-up (5 min, at most half).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -20,10 +20,14 @@ mkdir -p artifacts/reliability
 export WXBIND_RELIABILITY_REPORT="$root/artifacts/reliability/figures.txt"
 : > "$WXBIND_RELIABILITY_REPORT"
 
-echo "== publishing the app once (Release, ReadyToRun)"
+echo "== publishing the app and the emulator once (Release, ReadyToRun)"
 dotnet publish src/WxBind/WxBind.csproj -c Release -o artifacts/reliability/app -r linux-x64 --self-contained false \
   -p:PublishReadyToRun=true --nologo -v q
 export WXBIND_RELIABILITY_APP="$root/artifacts/reliability/app"
+# The soak runs WeChat's emulator as its own process, as WeChat is in production.
+dotnet publish src/WxBind.EmulatorServer/WxBind.EmulatorServer.csproj -c Release -o artifacts/reliability/emulator -r linux-x64 --self-contained false \
+  -p:PublishReadyToRun=true --nologo -v q
+export WXBIND_RELIABILITY_EMULATOR="$root/artifacts/reliability/emulator"
 
 filter="FullyQualifiedName~WxBind.Reliability${1:+.$1}"
 status=0

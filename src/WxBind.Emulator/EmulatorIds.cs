@@ -22,7 +22,4 @@ internal static class EmulatorIds
     public static string NewAlphaNumeric(int length) => RandomNumberGenerator.GetString(AlphaNumeric, length);
 
     public static string NewDigits(int length) => RandomNumberGenerator.GetString("0123456789", length);
-
-    /// <summary>Standard Base64 on purpose: real tickets contain <c>+ / =</c> and must be URL-encoded.</summary>
-    public static string NewTicket() => "gQ" + Convert.ToBase64String(RandomNumberGenerator.GetBytes(60));
 }

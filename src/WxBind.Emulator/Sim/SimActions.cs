@@ -39,12 +39,13 @@ internal sealed class SimActions(UserStore users, QrcodeStore qrcodes, PushServi
     public async Task<SimOutcome> ScanAsync(string openId, string? ticketOrUrl, CancellationToken cancellationToken)
     {
         var qr = qrcodes.Find(ticketOrUrl);
-        if (qr is null)
+        if (qr is null && !qrcodes.IsExpiredCode(ticketOrUrl))
         {
             return SimOutcome.NotSent("unknown-qrcode", "不是本公众号的二维码");
         }
 
-        if (!qrcodes.IsLive(qr))
+        // Expired, whether still listed or already forgotten.
+        if (qr is null || !qrcodes.IsLive(qr))
         {
             return SimOutcome.NotSent("expired", "二维码已过期，未推送任何事件");
         }

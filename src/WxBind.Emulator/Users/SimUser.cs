@@ -52,7 +52,8 @@ internal sealed class SimUser(string openId, string nickname, DateTimeOffset cre
             WindowExpiresAt = state.WindowExpiresAt,
             WindowQuota = state.WindowQuota,
         };
-        user.Inbox.AddRange(state.Inbox);
+        // A file written before the chat was bounded may hold more.
+        user.Inbox.AddRange(state.Inbox.Skip(Math.Max(0, state.Inbox.Count - UserStore.ChatLimit)));
         return user;
     }
 

@@ -8,6 +8,13 @@ namespace WxBind.Emulator.Users;
 /// </summary>
 internal sealed class UserStore
 {
+    /// <summary>
+    /// How many of a user's latest chat entries (both ways) are kept, in memory and in the state
+    /// file; older ones drop off, as a phone's chat scrolls them away. A long-running instance
+    /// then grows with its users only, not with every message sent to them.
+    /// </summary>
+    public const int ChatLimit = 100;
+
     private readonly Lock _gate = new();
     private readonly Dictionary<string, SimUser> _users = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
@@ -198,7 +205,13 @@ internal sealed class UserStore
         lock (_gate)
         {
             var item = new InboxItem(++_seq, direction, kind, _time.GetUtcNow(), msgType, content, articles, url, templateId, data);
-            _users[openId].Inbox.Add(item);
+            var inbox = _users[openId].Inbox;
+            inbox.Add(item);
+            if (inbox.Count > ChatLimit)
+            {
+                inbox.RemoveRange(0, inbox.Count - ChatLimit);
+            }
+
             Save();
             return item;
         }

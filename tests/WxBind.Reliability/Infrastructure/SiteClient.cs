@@ -7,16 +7,20 @@ namespace WxBind.Reliability.Infrastructure;
 
 /// <summary>
 /// One browser on the site (its own cookies, no automatic redirects), and the emulator's
-/// <c>/_sim/</c> control API for the WeChat side. Works in process and over sockets alike.
+/// <c>/_sim/</c> control API for the WeChat side: on the site's own address (the emulator mounted
+/// in the app), or on <paramref name="wechat"/>'s (the emulator as its own process; shared, not
+/// disposed here). Works in process and over sockets alike.
 /// </summary>
-public sealed partial class SiteClient(HttpClient http) : IDisposable
+public sealed partial class SiteClient(HttpClient http, HttpClient? wechat = null) : IDisposable
 {
     public HttpClient Http { get; } = http;
 
+    private HttpClient Wechat => wechat ?? Http;
+
     /// <summary>A browser on a real socket, with its own cookie jar.</summary>
-    public static SiteClient Over(Uri root, TimeSpan timeout) => new(new HttpClient(
+    public static SiteClient Over(Uri root, TimeSpan timeout, HttpClient? wechat = null) => new(new HttpClient(
         new SocketsHttpHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer(), PooledConnectionLifetime = TimeSpan.FromSeconds(30) })
-    { BaseAddress = root, Timeout = timeout });
+    { BaseAddress = root, Timeout = timeout }, wechat);
 
     /// <summary>Registers (and so logs in); true when the site answered with its success redirect.</summary>
     public async Task<bool> RegisterAsync(string email, string password, string displayName, CancellationToken cancellationToken = default)
@@ -62,7 +66,7 @@ public sealed partial class SiteClient(HttpClient http) : IDisposable
 
     public async Task<JsonElement> SimAsync(string action, object body, CancellationToken cancellationToken = default)
     {
-        using var response = await Http.PostAsJsonAsync($"/emulator/_sim/{action}", body, cancellationToken);
+        using var response = await Wechat.PostAsJsonAsync($"/emulator/_sim/{action}", body, cancellationToken);
         response.EnsureSuccessStatusCode();
         return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
     }

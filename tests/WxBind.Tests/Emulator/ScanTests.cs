@@ -1,3 +1,5 @@
+using WxBind.Emulator.Qrcodes;
+
 namespace WxBind.Tests.Emulator;
 
 public class ScanTests
@@ -57,6 +59,36 @@ public class ScanTests
         Assert.Equal("expired", result.Str("outcome"));
         Assert.Empty(host.Callback.Received);
         Assert.True((await host.GetJsonAsync("/emulator/_sim/qrcodes"))[0].GetProperty("expired").GetBoolean());
+    }
+
+    [Fact]
+    public async Task ExpiredCodeIsForgottenAfterTheSweepAndStillAnswersExpired()
+    {
+        await using var host = await EmulatorHost.StartAsync();
+        var shortLived = await host.CreateQrcodeAsync(new { expire_seconds = 60, action_name = "QR_STR_SCENE", action_info = new { scene = new { scene_str = "l_short" } } });
+        var longLived = await host.CreateQrcodeAsync(new { expire_seconds = 7200, action_name = "QR_STR_SCENE", action_info = new { scene = new { scene_str = "l_long" } } });
+        var permanent = await host.CreateQrcodeAsync(new { action_name = "QR_LIMIT_SCENE", action_info = new { scene = new { scene_id = 7 } } });
+        var openId = await host.CreateUserAsync();
+
+        // Expired for longer than the store keeps expired codes listed, and a sweep is due.
+        host.Time.Advance(TimeSpan.FromSeconds(60) + QrcodeStore.ExpiredRetention + QrcodeStore.SweepInterval);
+
+        var listed = (await host.GetJsonAsync("/emulator/_sim/qrcodes")).EnumerateArray().Select(q => q.Str("ticket")).ToList();
+        Assert.Equal([permanent.Str("ticket"), longLived.Str("ticket")], listed);
+        // Forgotten, yet as WeChat does with an expired code: nothing is pushed, the scan says expired.
+        foreach (var scan in new object[] { new { openid = openId, ticket = shortLived.Str("ticket") }, new { openid = openId, url = shortLived.Str("url") } })
+        {
+            var result = await host.SimAsync("scan", scan);
+            Assert.False(result.GetProperty("delivered").GetBoolean());
+            Assert.Equal("expired", result.Str("outcome"));
+        }
+        Assert.Empty(host.Callback.Received);
+        using var image = await host.Client.GetAsync("/emulator/cgi-bin/showqrcode?ticket=" + Uri.EscapeDataString(shortLived.Str("ticket")));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, image.StatusCode);
+        // A code this emulator never issued is still unknown; the ones kept still work.
+        Assert.Equal("unknown-qrcode", (await host.SimAsync("scan", new { openid = openId, url = "http://weixin.qq.com/q/02zzzzzzzzzzzzzzzzzzzz" })).Str("outcome"));
+        Assert.True((await host.SimAsync("scan", new { openid = openId, url = longLived.Str("url") })).GetProperty("delivered").GetBoolean());
+        Assert.True((await host.SimAsync("scan", new { openid = openId, ticket = permanent.Str("ticket") })).GetProperty("delivered").GetBoolean());
     }
 
     [Fact]

@@ -47,6 +47,43 @@ public sealed class UserStatePersistenceTests : IDisposable
     }
 
     [Fact]
+    public async Task ChatKeepsItsLatestEntriesInMemoryAndInTheStateFile()
+    {
+        const int sent = UserStore.ChatLimit + 20;
+        string openId;
+        await using (var first = await EmulatorHost.StartAsync(configure: o => o.StateFile = StateFile))
+        {
+            openId = await first.CreateFollowerAsync();
+            for (var i = 0; i < sent; i++)
+            {
+                await first.SimAsync("text", new { openid = openId, content = $"m{i}" });
+            }
+
+            var contents = Contents(await first.InboxAsync(openId));
+            Assert.Equal(UserStore.ChatLimit, contents.Count);
+            Assert.Equal($"m{sent - UserStore.ChatLimit}", contents[0]);
+            Assert.Equal($"m{sent - 1}", contents[^1]);
+        }
+
+        using (var file = JsonDocument.Parse(await File.ReadAllTextAsync(StateFile)))
+        {
+            var inbox = file.RootElement.GetProperty("users")[0].GetProperty("inbox");
+            Assert.Equal(UserStore.ChatLimit, inbox.GetArrayLength());
+        }
+
+        // After a restart the phone page shows the same latest entries, and new ones follow them.
+        await using var second = await EmulatorHost.StartAsync(configure: o => o.StateFile = StateFile);
+        await second.SimAsync("text", new { openid = openId, content = "after" });
+        var after = Contents(await second.InboxAsync(openId));
+        Assert.Equal(UserStore.ChatLimit, after.Count);
+        Assert.Equal($"m{sent - UserStore.ChatLimit + 1}", after[0]);
+        Assert.Equal("after", after[^1]);
+
+        static List<string?> Contents(JsonElement inbox) =>
+            [.. inbox.GetProperty("chat").EnumerateArray().Select(m => m.GetProperty("content").GetString())];
+    }
+
+    [Fact]
     public async Task WithoutAStateFileNothingIsWrittenAndARestartStartsEmpty()
     {
         await using (var first = await EmulatorHost.StartAsync())
