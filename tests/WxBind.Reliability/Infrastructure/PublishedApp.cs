@@ -141,33 +141,5 @@ public sealed class PublishedApp : IAsyncDisposable
         }
     }
 
-    private static async Task<string> PublishAsync()
-    {
-        if (Environment.GetEnvironmentVariable("WXBIND_RELIABILITY_APP") is { Length: > 0 } given)
-        {
-            return given;
-        }
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "WxBind.slnx")))
-        {
-            root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("WxBind.slnx not found above the test directory");
-        }
-        // Ahead-of-time compiled (ReadyToRun): a restart is mostly JIT time otherwise.
-        var output = Path.Combine(root, "artifacts", "reliability", "app");
-        var publish = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", "WxBind", "WxBind.csproj"), "-c", "Release", "-o", output,
-            "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "--nologo", "-v", "q"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(publish)!;
-        var log = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish failed:\n{await log}\n{await errors}");
-        }
-        return output;
-    }
+    private static Task<string> PublishAsync() => ReleaseBuild.PublishAsync("WXBIND_RELIABILITY_APP", "WxBind", "app");
 }
