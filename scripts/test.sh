@@ -89,6 +89,11 @@ export DOTNET_hostBuilder__reloadConfigOnChange=false
 # Build once, then one test project at a time: the cluster, crash and outage suites start real
 # processes and servers, and must not compete with each other for this machine's cores.
 dotnet build WxBind.slnx --nologo -v q || exit 1
+# The reliability suite's figures (kills, acknowledged writes checked, lost, memory) are printed
+# at the end, from this file.
+mkdir -p "$root/artifacts/reliability"
+export WXBIND_RELIABILITY_REPORT="$root/artifacts/reliability/figures.txt"
+: > "$WXBIND_RELIABILITY_REPORT"
 for project in tests/WxBind.Tests tests/WxBind.BrowserTests tests/WxBind.ClusterTests tests/WxBind.Reliability; do
   log "dotnet test $project"
   dotnet test "$project" --no-build --nologo --logger "trx" --results-directory "$results" "$@" || status=$?
@@ -99,6 +104,9 @@ sum() { cat "$results"/*.trx 2>/dev/null | grep -o "<Counters [^>]*" | grep -o "
 count_named() { cat "$results"/*.trx 2>/dev/null | grep -o "<UnitTestResult [^>]*" | grep "testName=\"[^\"]*$1" | grep -c "outcome=\"$2\"" || true; }
 passed=$(sum passed); failed=$(sum failed); total=$(sum total); executed=$(sum executed)
 skipped=$(( ${total:-0} - ${executed:-0} ))
+echo
+echo "Reliability figures (short variants; the long ones: ./scripts/reliability.sh):"
+cat "$WXBIND_RELIABILITY_REPORT"
 echo
 echo "PostgreSQL tests: $(count_named Postgres Passed) passed, $(count_named Postgres Failed) failed"
 echo "Browser tests: $(count_named "WxBind\.BrowserTests\." Passed) passed, $(count_named "WxBind\.BrowserTests\." Failed) failed"
