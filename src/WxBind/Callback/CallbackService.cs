@@ -274,6 +274,13 @@ internal sealed partial class CallbackService(
                     // The claim expires with the timestamp window; nothing else is left behind.
                 }
             }
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                // The sender went away (WeChat gave up, or the connection closed): nobody waits for
+                // an answer, and the push is given back for WeChat's retry. Not a failure.
+                LogSenderLeft(logger, message.MsgType);
+                return (DedupOutcome.Claimed, null);
+            }
             if (IsStorageUnavailable(e))
             {
                 throw; // answered by ReceiveAsync: the user is asked to try again
@@ -403,6 +410,9 @@ internal sealed partial class CallbackService(
 
     [LoggerMessage(3011, LogLevel.Warning, "WeChat callback: the reply to a handled {MsgType} push could not be kept for retries; its change stands")]
     private static partial void LogReplyNotKept(ILogger logger, string msgType, Exception exception);
+
+    [LoggerMessage(3012, LogLevel.Information, "WeChat callback: the sender went away while a {MsgType} push was handled; it is given back for a retry")]
+    private static partial void LogSenderLeft(ILogger logger, string msgType);
 
     [LoggerMessage(3008, LogLevel.Warning, "WeChat callback: a signed query came back with another {MsgType} body; refused")]
     private static partial void LogReplayRefused(ILogger logger, string msgType);

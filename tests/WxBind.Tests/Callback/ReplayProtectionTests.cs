@@ -8,6 +8,7 @@ using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using WxBind.Storage;
 using WxBind.Tests.Infrastructure;
 using WxBind.Wechat;
@@ -125,6 +126,35 @@ public sealed class ReplayProtectionTests
         Assert.Contains(replies, r => r.StartsWith("绑定成功", StringComparison.Ordinal));
         Assert.All(replies, r => Assert.True(r == "success" || r == replies.First(x => x != "success"), r));
         Assert.StartsWith("绑定成功", retry, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
+    public async Task APushWhoseSenderGoesAwayDuringHandlingIsGivenBackWithoutAnError()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var app = await WxBindFactory.CreateAsync(StorageProvider.Postgres, Settings(WechatMessageMode.Plain), s => s.AddLogging(l => l.AddProvider(logs)));
+        var site = await BindSiteAsync(app);
+        var scan = Capture(app, ScanXml(site.OpenId, site.Scene, app.Clock));
+        // Another transaction holds the sessions table, so the scan's handling waits inside a query.
+        await using var holder = new NpgsqlConnection(app.ConnectionString);
+        await holder.OpenAsync();
+        var hold = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("LOCK TABLE qr_sessions IN ACCESS EXCLUSIVE MODE", transaction: hold);
+        await using var watcher = new NpgsqlConnection(app.ConnectionString);
+        await watcher.OpenAsync();
+
+        using var gone = new CancellationTokenSource();
+        var sending = SendAsync(app.CreateClient(), scan, gone.Token);
+        Assert.True(SpinWait.SpinUntil(() => watcher.ExecuteScalar<long>(
+            "SELECT COUNT(*) FROM pg_locks WHERE relation = 'qr_sessions'::regclass AND NOT granted") > 0, TimeSpan.FromSeconds(30)));
+        await gone.CancelAsync(); // the sender goes away
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => sending);
+        Assert.True(SpinWait.SpinUntil(() => logs.Lines.Any(line => line.Contains("the sender went away", StringComparison.Ordinal)), TimeSpan.FromSeconds(30)));
+        await hold.RollbackAsync();
+
+        // Not logged as a failure, and WeChat's retry is handled afresh.
+        Assert.DoesNotContain(logs.Lines, line => line.Contains("push failed", StringComparison.Ordinal) || line.Contains("database is unavailable", StringComparison.Ordinal));
+        Assert.StartsWith("绑定成功", await ReplyTextAsync(app, await SendAsync(app, scan)), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -292,7 +322,7 @@ public sealed class ReplayProtectionTests
 
     private static Task<HttpResponseMessage> SendAsync(WxBindFactory app, CapturedPush push) => SendAsync(app.CreateClient(), push);
 
-    private static Task<HttpResponseMessage> SendAsync(HttpClient http, CapturedPush push)
+    private static Task<HttpResponseMessage> SendAsync(HttpClient http, CapturedPush push, CancellationToken cancellationToken = default)
     {
         var signature = WechatSignature.Compute("wxbindDevToken2026", push.Timestamp, push.Nonce);
         var url = $"/wechat/callback?signature={signature}&timestamp={push.Timestamp}&nonce={push.Nonce}&openid=oTest";
@@ -300,7 +330,7 @@ public sealed class ReplayProtectionTests
         {
             url += $"&encrypt_type=aes&msg_signature={push.MsgSignature}";
         }
-        return http.PostAsync(url, new StringContent(push.Body, Encoding.UTF8, "text/xml"));
+        return http.PostAsync(url, new StringContent(push.Body, Encoding.UTF8, "text/xml"), cancellationToken);
     }
 
     /// <summary>The reply's text (decrypted in Safe mode), or "success".</summary>
