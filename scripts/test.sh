@@ -52,8 +52,10 @@ if [ -z "${WXBIND_TEST_POSTGRES:-}" ] && [ -x "$(pg_bindir)/postgres" ] && [ "$(
   pg_port=${WXBIND_TEST_PG_PORT:-55432}
   log "starting PostgreSQL on 127.0.0.1:$pg_port"
   runuser -u postgres -- "$(pg_bindir)/initdb" -D "$pg_data/db" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  # 500 connections: the suites run in parallel, every app keeps a pool (up to 100), and the
+  # concurrency tests run two instances at full pool at once.
   runuser -u postgres -- "$(pg_bindir)/pg_ctl" -D "$pg_data/db" -l "$pg_data/server.log" -w \
-    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c max_connections=300" start >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_data -c fsync=off -c max_connections=500" start >/dev/null
   pg_data="$pg_data/db"
   export WXBIND_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres"
 fi
