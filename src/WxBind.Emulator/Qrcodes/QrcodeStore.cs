@@ -58,19 +58,6 @@ internal sealed class QrcodeStore(TimeProvider time)
         }
     }
 
-    /// <summary>How many codes the store holds (live, recently expired and permanent).</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                SweepIfDue(time.GetUtcNow());
-                return _byId.Count;
-            }
-        }
-    }
-
     /// <summary>Finds a code by its ticket, its <c>http://weixin.qq.com/q/…</c> url, or the id at the end of it.</summary>
     public QrTicket? Find(string? ticketOrUrl)
     {

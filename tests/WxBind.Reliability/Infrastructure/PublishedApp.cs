@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using WxBind.Storage;
@@ -13,14 +12,14 @@ namespace WxBind.Reliability.Infrastructure;
 public sealed class PublishedApp : IAsyncDisposable
 {
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
-    private readonly ConcurrentQueue<string> _output = new();
     private readonly Dictionary<string, string> _environment;
-    private Process? _process;
+    private readonly ServerProcess _server;
 
     public PublishedApp(TestDatabase database, int port, IDictionary<string, string>? settings = null)
     {
         Port = port;
         Root = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        _server = new ServerProcess("app", Root);
         _environment = new Dictionary<string, string>
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
@@ -50,10 +49,10 @@ public sealed class PublishedApp : IAsyncDisposable
 
     public Uri Root { get; }
 
-    public int? ProcessId => _process?.Id;
+    public int? ProcessId => _server.Id;
 
     /// <summary>Console lines written by the app (all its runs).</summary>
-    public IReadOnlyList<string> Output => [.. _output];
+    public IReadOnlyList<string> Output => _server.Output;
 
     /// <summary>
     /// The directory with the published app: <c>WXBIND_RELIABILITY_APP</c> when set (the script
@@ -62,84 +61,25 @@ public sealed class PublishedApp : IAsyncDisposable
     public static Task<string> PublishedDirectoryAsync() => Published.Value;
 
     /// <summary>Starts the app and waits until <c>/healthz</c> answers; returns how long that took.</summary>
-    public async Task<TimeSpan> StartAsync(TimeSpan limit)
-    {
-        var directory = await PublishedDirectoryAsync();
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "WxBind.dll")])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var (key, value) in _environment)
-        {
-            start.Environment[key] = value;
-        }
-        var watch = Stopwatch.StartNew();
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var probe = new HttpClient { BaseAddress = Root, Timeout = TimeSpan.FromSeconds(2) };
-        while (watch.Elapsed < limit)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The app exited with {_process.ExitCode}:\n{string.Join('\n', _output.TakeLast(40))}");
-            }
-            try
-            {
-                using var response = await probe.GetAsync("/healthz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return watch.Elapsed;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(25);
-        }
-        throw new TimeoutException($"The app did not answer /healthz within {limit.TotalSeconds} s:\n{string.Join('\n', _output.TakeLast(40))}");
-    }
+    public async Task<TimeSpan> StartAsync(TimeSpan limit) =>
+        await _server.StartAsync(Path.Combine(await PublishedDirectoryAsync(), "WxBind.dll"), _environment, limit);
 
     /// <summary>SIGKILL: no shutdown, no flush, no goodbye.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        _process?.Dispose();
-        _process = null;
-    }
+    public Task KillAsync() => _server.KillAsync();
 
     /// <summary>Resident memory (kB) and open file descriptors of the running app, from /proc.</summary>
     public (long RssKb, int Handles) Resources()
     {
-        var pid = _process?.Id ?? throw new InvalidOperationException("not running");
+        var pid = _server.RunningId;
         var rss = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         var kb = long.Parse(rss.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
         return (kb, Directory.GetFiles($"/proc/{pid}/fd").Length);
     }
 
     /// <summary>The running app's resident memory by where it lives (GC heap, native, files).</summary>
-    public MemoryMap Memory() => MemoryMap.Read(_process?.Id ?? throw new InvalidOperationException("not running"));
+    public MemoryMap Memory() => MemoryMap.Read(_server.RunningId);
 
     public async ValueTask DisposeAsync() => await KillAsync();
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
 
     private static Task<string> PublishAsync() => ReleaseBuild.PublishAsync("WXBIND_RELIABILITY_APP", "WxBind", "app");
 }

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Globalization;
 
 namespace WxBind.Reliability.Infrastructure;
@@ -13,70 +11,37 @@ namespace WxBind.Reliability.Infrastructure;
 public sealed class PublishedEmulator : IAsyncDisposable
 {
     private static readonly Lazy<Task<string>> Published = new(PublishAsync);
-    private readonly ConcurrentQueue<string> _output = new();
     private readonly Uri _callback;
-    private Process? _process;
+    private readonly ServerProcess _server;
 
     public PublishedEmulator(int port, Uri appRoot)
     {
         Root = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         _callback = new Uri(appRoot, "wechat/callback");
+        _server = new ServerProcess("emulator", Root);
     }
 
     /// <summary>Where the emulator listens; its APIs and <c>/_sim/</c> are under <c>/emulator</c>.</summary>
     public Uri Root { get; }
 
     /// <summary>Console lines written by the emulator.</summary>
-    public IReadOnlyList<string> Output => [.. _output];
+    public IReadOnlyList<string> Output => _server.Output;
 
     /// <summary>Starts the emulator and waits until <c>/healthz</c> answers.</summary>
     public async Task StartAsync(TimeSpan limit)
     {
-        var directory = await Published.Value;
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(directory, "WxBind.EmulatorServer.dll")])
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var root = Root.ToString().TrimEnd('/');
         // Development: the same account values as the app's appsettings.Development.json.
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        start.Environment["ASPNETCORE_URLS"] = Root.ToString().TrimEnd('/');
-        start.Environment["Emulator__CallbackUrl"] = _callback.ToString();
-        start.Environment["Emulator__PublicBaseUrl"] = Root.ToString().TrimEnd('/');
-        start.Environment["Emulator__StateFile"] = Path.Combine(Path.GetTempPath(), "wxbind-reliability", $"{Guid.NewGuid():N}-emulator.json");
-        start.Environment["Logging__Console__FormatterName"] = "simple";
-        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
-        _process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        _process.OutputDataReceived += (_, e) => Keep(e.Data);
-        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
-
-        using var probe = new HttpClient { BaseAddress = Root, Timeout = TimeSpan.FromSeconds(2) };
-        var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < limit)
+        await _server.StartAsync(Path.Combine(await Published.Value, "WxBind.EmulatorServer.dll"), new Dictionary<string, string>
         {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"The emulator exited with {_process.ExitCode}:\n{string.Join('\n', _output.TakeLast(40))}");
-            }
-            try
-            {
-                using var response = await probe.GetAsync("/healthz");
-                if (response.IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                // Not listening yet.
-            }
-            await Task.Delay(25);
-        }
-        throw new TimeoutException($"The emulator did not answer /healthz within {limit.TotalSeconds} s:\n{string.Join('\n', _output.TakeLast(40))}");
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["ASPNETCORE_URLS"] = root,
+            ["Emulator__CallbackUrl"] = _callback.ToString(),
+            ["Emulator__PublicBaseUrl"] = root,
+            ["Emulator__StateFile"] = Path.Combine(Path.GetTempPath(), "wxbind-reliability", $"{Guid.NewGuid():N}-emulator.json"),
+            ["Logging__Console__FormatterName"] = "simple",
+            ["Logging__Console__FormatterOptions__SingleLine"] = "true",
+        }, limit);
     }
 
     /// <summary>The settings that make the app call this emulator instead of mounting its own.</summary>
@@ -93,26 +58,9 @@ public sealed class PublishedEmulator : IAsyncDisposable
     }
 
     /// <summary>The running emulator's resident memory by where it lives.</summary>
-    public MemoryMap Memory() => MemoryMap.Read(_process?.Id ?? throw new InvalidOperationException("not running"));
+    public MemoryMap Memory() => MemoryMap.Read(_server.RunningId);
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-        _process?.Dispose();
-        _process = null;
-    }
-
-    private void Keep(string? line)
-    {
-        if (line is not null)
-        {
-            _output.Enqueue(line);
-        }
-    }
+    public async ValueTask DisposeAsync() => await _server.KillAsync();
 
     private static Task<string> PublishAsync() => ReleaseBuild.PublishAsync("WXBIND_RELIABILITY_EMULATOR", "WxBind.EmulatorServer", "emulator");
 }
