@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 
 namespace WxBind.Reliability.Infrastructure;
@@ -33,7 +32,7 @@ public sealed class PrivatePostgres : IAsyncDisposable
         var port = int.TryParse(Environment.GetEnvironmentVariable("WXBIND_RELIABILITY_PG_PORT"), out var p) ? p : 26432;
         var directory = Path.Combine(Path.GetTempPath(), $"wxbind-rel-pg-{Guid.NewGuid():N}");
         Directory.CreateDirectory(directory);
-        await RunAsync("chown", "postgres", directory);
+        await Command.RunAsync("chown", "postgres", directory);
         var server = new PrivatePostgres(bin, directory, port);
         await server.AsPostgresAsync("initdb", "-D", Path.Combine(directory, "db"), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C.UTF-8");
         await server.StartServerAsync();
@@ -60,18 +59,5 @@ public sealed class PrivatePostgres : IAsyncDisposable
     }
 
     private Task AsPostgresAsync(string program, params string[] arguments) =>
-        RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. arguments]);
-
-    private static async Task RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed ({process.ExitCode}): {await stdout}{await stderr}");
-        }
-    }
+        Command.RunAsync("runuser", ["-u", "postgres", "--", Path.Combine(_bin, program), .. arguments]);
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace WxBind.Reliability.Infrastructure;
 
 /// <summary>A project of the repository published as it ships (Release, ahead-of-time compiled), once per run.</summary>
@@ -22,20 +20,8 @@ internal static class ReleaseBuild
             root = Path.GetDirectoryName(root.TrimEnd('/')) ?? throw new InvalidOperationException("WxBind.slnx not found above the test directory");
         }
         var directory = Path.Combine(root, "artifacts", "reliability", output);
-        var publish = new ProcessStartInfo("dotnet", ["publish", Path.Combine(root, "src", project, project + ".csproj"), "-c", "Release", "-o", directory,
-            "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "--nologo", "-v", "q"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var process = Process.Start(publish)!;
-        var log = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"dotnet publish of {project} failed:\n{await log}\n{await errors}");
-        }
+        await Command.RunAsync("dotnet", "publish", Path.Combine(root, "src", project, project + ".csproj"), "-c", "Release", "-o", directory,
+            "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "--nologo", "-v", "q");
         return directory;
     }
 }
