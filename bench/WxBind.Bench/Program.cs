@@ -4,7 +4,7 @@
 // to a file beforehand (requests.lua replays it), so the load generator does no crypto.
 //
 //   dotnet run -c Release --project bench/WxBind.Bench [-- --duration 8 --connections 32 --postgres "Host=…;Username=…;Database=postgres"]
-//   dotnet run -c Release --project bench/WxBind.Bench -- checkin [scans concurrency]   (CheckinBench.cs)
+//   dotnet run -c Release --project bench/WxBind.Bench -- checkin [scans concurrency rounds]   (CheckinBench.cs)
 //
 // Ratios within one run are what compare across machines; absolute numbers depend on the box.
 using System.Diagnostics;
