@@ -4,9 +4,9 @@
 // It measures a server in its steady state, not one that has just started. .NET's tiered compiler
 // first runs quickly compiled code and swaps in optimized code over the first seconds under load;
 // on this 2-core machine a scan costs about 1,200 µs of CPU in the first 10,000 scans, 800 µs in
-// the next 10,000 and about 450 µs from then on. So the warm-up runs rounds of 10,000 scans, each
-// on an event of its own, until a round's CPU per scan is within 5 % of the round before it (at
-// least 3 rounds, at most 8), and prints every round. Then R rounds of N scans are measured, each
+// the next 10,000 and about 450 µs from then on. So the warm-up runs rounds of 10,000 scans (on
+// one event of 80,000 attendees) until a round's CPU per scan is within 5 % of the round before it
+// (at least 3 rounds, at most 8), and prints every round. Then R rounds of N scans are measured, each
 // on a fresh event with fresh attendees, each printed, and their medians.
 //
 // Every attendee is seeded (written straight to the database) before the first round. A seed
@@ -87,7 +87,7 @@ internal static class CheckinBench
             await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
             {
                 int i;
-                while ((i = Interlocked.Increment(ref next)) < seeded.OpenIds.Length)
+                while ((i = Interlocked.Increment(ref next)) < attendees)
                 {
                     using var request = Scan(seeded.OpenIds[i], seeded.Scene);
                     var start = Stopwatch.GetTimestamp();
