@@ -18,7 +18,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Dapper;
 using Microsoft.AspNetCore.Hosting;
@@ -29,8 +28,6 @@ namespace WxBind.Bench;
 
 internal static class CheckinBench
 {
-    private const string Token = "benchToken2026";
-    private const string AppId = "wxbench000000001";
     private const int WarmUpRoundScans = 10_000, MinWarmUpRounds = 3, MaxWarmUpRounds = 8;
 
     public static async Task RunAsync(string[] args)
@@ -59,7 +56,7 @@ internal static class CheckinBench
             var ts = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
             var n = Interlocked.Increment(ref nonce).ToString(CultureInfo.InvariantCulture);
             var xml = $"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><FromUserName><![CDATA[{openId}]]></FromUserName><CreateTime>{ts}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event><![CDATA[SCAN]]></Event><EventKey><![CDATA[{scene}]]></EventKey><Ticket><![CDATA[bench]]></Ticket></xml>";
-            return new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/wechat/callback?signature={Sha1Sorted(Token, ts, n)}&timestamp={ts}&nonce={n}&openid={openId}")
+            return new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}/wechat/callback?signature={Runner.Sha1Sorted(CallbackBench.Token, ts, n)}&timestamp={ts}&nonce={n}&openid={openId}")
             {
                 Content = new StringContent(xml, Encoding.UTF8, "text/xml"),
             };
@@ -164,7 +161,7 @@ internal static class CheckinBench
         for (var i = 0; i < attendees; i++)
         {
             var userId = $"{eventId}-user-{i}";
-            var row = new { userId, email = $"{eventId}{i}@example.com", normalized = $"{eventId}{i}@EXAMPLE.COM".ToUpperInvariant(), openId = openIds[i], appId = AppId, eventId, now };
+            var row = new { userId, email = $"{eventId}{i}@example.com", normalized = $"{eventId}{i}@EXAMPLE.COM".ToUpperInvariant(), openId = openIds[i], appId = CallbackBench.AppId, eventId, now };
             await connection.ExecuteAsync(
                 "INSERT INTO users (id, email, normalized_email, display_name, security_stamp, concurrency_stamp, created_at) VALUES (@userId, @email, @normalized, 'bench', 'x', 'x', 0)", row, transaction);
             await connection.ExecuteAsync(
@@ -183,14 +180,6 @@ internal static class CheckinBench
         return new SeededEvent(eventId, scene, openIds);
     }
 
-    private static string Sha1Sorted(params string[] parts)
-    {
-        Array.Sort(parts, StringComparer.Ordinal);
-#pragma warning disable CA5350 // WeChat's signature is SHA-1 by protocol.
-        return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(string.Concat(parts))));
-#pragma warning restore CA5350
-    }
-
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -206,13 +195,11 @@ internal sealed class CheckinBenchFactory(int port, string dbPath) : WebApplicat
         builder.UseEnvironment("Production");
         builder.UseSetting("WxBind:PublicBaseUrl", $"http://127.0.0.1:{port}");
         builder.UseSetting("ConnectionStrings:Sqlite", $"Data Source={dbPath}");
-        builder.UseSetting("Wechat:AppId", AppIdValue);
+        builder.UseSetting("Wechat:AppId", CallbackBench.AppId);
         builder.UseSetting("Wechat:AppSecret", "benchsecret");
-        builder.UseSetting("Wechat:Token", "benchToken2026");
+        builder.UseSetting("Wechat:Token", CallbackBench.Token);
         builder.UseSetting("Wechat:EncodingAESKey", "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG");
         builder.UseSetting("Wechat:MessageMode", "Plain");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
     }
-
-    private const string AppIdValue = "wxbench000000001";
 }

@@ -143,7 +143,8 @@ internal sealed class Runner(string root, string work, int duration, int connect
             $"<xml><ToUserName><![CDATA[gh_bench]]></ToUserName><Encrypt><![CDATA[{encrypt}]]></Encrypt></xml>";
     }
 
-    private static string Sha1Sorted(params string[] parts)
+    /// <summary>WeChat's signature: SHA-1 of the parts sorted and joined (wechat-protocol.md).</summary>
+    internal static string Sha1Sorted(params string[] parts)
     {
         Array.Sort(parts, StringComparer.Ordinal);
 #pragma warning disable CA5350 // WeChat's signature is SHA-1 by protocol.
